@@ -1,0 +1,76 @@
+#include "serverprocess.h"
+
+#include <QDeadlineTimer>
+#include <QRegularExpression>
+
+namespace flashsale::test {
+
+ServerProcess::ServerProcess()
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+}
+
+ServerProcess::~ServerProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+QString ServerProcess::binary()
+{
+    return QStringLiteral(FLASHSALE_SERVER_BINARY);
+}
+
+bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &environment,
+                          int timeoutMs)
+{
+    QStringList allArgs = args;
+    if (!allArgs.contains(QStringLiteral("--listen")))
+        allArgs << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0");
+    m_process.setProcessEnvironment(environment);
+    m_process.start(binary(), allArgs);
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
+    static const QRegularExpression listening(QStringLiteral("shopper API on (http://[^\\s]+)"));
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const QRegularExpressionMatch match = listening.match(output());
+        if (match.hasMatch()) {
+            m_baseUrl = QUrl(match.captured(1));
+            return true;
+        }
+        if (m_process.state() == QProcess::NotRunning)
+            return false;
+        m_process.waitForReadyRead(100);
+    }
+    return false;
+}
+
+int ServerProcess::stop(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return waitForExit(0);
+    m_process.terminate();
+    return waitForExit(timeoutMs);
+}
+
+int ServerProcess::waitForExit(int timeoutMs)
+{
+    if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(timeoutMs)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return -1;
+    }
+    output();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+QString ServerProcess::output()
+{
+    m_output += m_process.readAll();
+    return QString::fromUtf8(m_output);
+}
+
+} // namespace flashsale::test
