@@ -14,7 +14,7 @@ struct ConsumerOptions
 {
     AmqpUrl url; ///< the broker
     AmqpTopology topology; ///< declared at every connect
-    QString queue; ///< what to consume; empty: topology.queue
+    QString queue {}; ///< what to consume; empty: topology.queue
     int prefetch = 2000; ///< basic.qos: unacknowledged messages the broker may send ahead
     int maxAttempts = 5; ///< tries (failures and redeliveries) before the dead-letter queue
     std::chrono::milliseconds connectTimeout {3000}; ///< TCP connect and each synchronous call

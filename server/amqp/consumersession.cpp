@@ -298,9 +298,9 @@ void ConsumerSession::requeueCounted(const QList<Delivery> &deliveries)
             again.append(d);
     }
     if (!dead.isEmpty()) {
-        qCWarning(lcAmqp) << "consumer of" << m_options.queue << ":" << dead.size()
-                          << "messages failed" << m_options.maxAttempts
-                          << "times: to the dead-letter queue";
+        qCWarning(lcAmqp).noquote()
+            << "consumer of" << m_options.queue << ":" << dead.size() << "messages failed"
+            << m_options.maxAttempts << "times: to the dead-letter queue";
         deadLetter(m_generation, dead);
     }
     if (again.isEmpty())
