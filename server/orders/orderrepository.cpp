@@ -36,6 +36,14 @@ OrderRepository::OrderRepository(QSqlDatabase db)
     : m_db(std::move(db))
 { }
 
+bool OrderRepository::isConnected() const
+{
+    if (!m_db.isOpen())
+        return false;
+    QSqlQuery ping(m_db);
+    return ping.exec(QStringLiteral("SELECT 1"));
+}
+
 Result<QList<OrderOutcome>> OrderRepository::createOrders(const QList<Reservation> &batch)
 {
     using R = Result<QList<OrderOutcome>>;

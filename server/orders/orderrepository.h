@@ -32,6 +32,9 @@ public:
     /// (and changes nothing) on a database error.
     Result<QList<OrderOutcome>> createOrders(const QList<amqp::Reservation> &batch);
 
+    /// Whether the connection still works (after a failure, reopen it).
+    bool isConnected() const;
+
     /// How often the optimistic lock found the row changed and had to re-read (all
     /// repositories of the process), for tests and metrics.
     static qint64 versionConflicts() { return s_versionConflicts; }
