@@ -62,9 +62,10 @@ private Q_SLOTS:
         QCOMPARE(migrator.currentVersion().value(), db::Migrator::availableVersions().last());
 
         for (const char *table : {"goods", "users", "miaosha_goods", "miaosha_order"}) {
-            QCOMPARE(count(db, QStringLiteral("SELECT count(*) FROM information_schema.tables "
-                                              "WHERE table_name = '%1'")
-                                       .arg(QLatin1String(table))),
+            QCOMPARE(count(db,
+                           QStringLiteral("SELECT count(*) FROM information_schema.tables "
+                                          "WHERE table_name = '%1'")
+                               .arg(QLatin1String(table))),
                      1);
         }
 

@@ -60,9 +60,9 @@ private:
 
     static std::pair<int, qint64> stockAndVersion(QSqlDatabase db, qint64 goodsId)
     {
-        QSqlQuery query = exec(db,
-                               QStringLiteral("SELECT stock, version FROM miaosha_goods WHERE goods_id = ?"),
-                               {goodsId});
+        QSqlQuery query =
+            exec(db, QStringLiteral("SELECT stock, version FROM miaosha_goods WHERE goods_id = ?"),
+                 {goodsId});
         if (!query.next())
             qFatal("no such goods");
         return {query.value(0).toInt(), query.value(1).toLongLong()};
@@ -72,10 +72,11 @@ private:
     static int decrement(QSqlDatabase db, qint64 goodsId, qint64 version, int n = 1)
     {
         return exec(db,
-                    QStringLiteral("UPDATE miaosha_goods SET stock = stock - ?, version = version + 1 "
-                                   "WHERE goods_id = ? AND version = ? AND stock >= ?"),
+                    QStringLiteral(
+                        "UPDATE miaosha_goods SET stock = stock - ?, version = version + 1 "
+                        "WHERE goods_id = ? AND version = ? AND stock >= ?"),
                     {n, goodsId, version, n})
-                .numRowsAffected();
+            .numRowsAffected();
     }
 
 private Q_SLOTS:
@@ -97,8 +98,8 @@ private Q_SLOTS:
     {
         const qint64 goods = createSale(10);
         const QString insert = QStringLiteral(
-                "INSERT INTO miaosha_order (user_id, goods_id, reservation, price_cents) "
-                "VALUES (?, ?, ?, 100) ON CONFLICT DO NOTHING");
+            "INSERT INTO miaosha_order (user_id, goods_id, reservation, price_cents) "
+            "VALUES (?, ?, ?, 100) ON CONFLICT DO NOTHING");
         QCOMPARE(exec(m_db, insert, {7, goods, QStringLiteral("r-a")}).numRowsAffected(), 1);
         // Same user and goods, other reservation: refused.
         QCOMPARE(exec(m_db, insert, {7, goods, QStringLiteral("r-b")}).numRowsAffected(), 0);
@@ -127,7 +128,8 @@ private Q_SLOTS:
         QCOMPARE(decrement(m_db, goods, version), 0);
         // Several units at once need that many left.
         QSqlQuery bad(m_db);
-        QVERIFY(!bad.exec(QStringLiteral("UPDATE miaosha_goods SET stock = -1 WHERE goods_id = %1").arg(goods)));
+        QVERIFY(!bad.exec(
+            QStringLiteral("UPDATE miaosha_goods SET stock = -1 WHERE goods_id = %1").arg(goods)));
     }
 
     // Two connections read the same version; the first to update wins, the second (which

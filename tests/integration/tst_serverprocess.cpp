@@ -64,27 +64,31 @@ private Q_SLOTS:
         ServerProcess server;
         QVERIFY2(server.start({}, environment(TestServices::instance().createDatabase())),
                  qPrintable(server.output()));
-        const HttpResult health = request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
+        const HttpResult health =
+            request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
         QCOMPARE(health.status, 200);
         QCOMPARE(health.body.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
         const QJsonObject postgres = health.body.value(QStringLiteral("dependencies"))
-                                             .toObject()
-                                             .value(QStringLiteral("postgres"))
-                                             .toObject();
+                                         .toObject()
+                                         .value(QStringLiteral("postgres"))
+                                         .toObject();
         QCOMPARE(postgres.value(QStringLiteral("state")).toString(), QStringLiteral("up"));
 
         const HttpResult wrongMethod =
-                request("DELETE", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
+            request("DELETE", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
         QCOMPARE(wrongMethod.status, 405);
         QCOMPARE(wrongMethod.body.value(QStringLiteral("error")).toString(),
                  QStringLiteral("method_not_allowed"));
 
-        const HttpResult unknown = request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/no/such/route"))));
+        const HttpResult unknown =
+            request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/no/such/route"))));
         QCOMPARE(unknown.status, 404);
-        QCOMPARE(unknown.body.value(QStringLiteral("error")).toString(), QStringLiteral("not_found"));
+        QCOMPARE(unknown.body.value(QStringLiteral("error")).toString(),
+                 QStringLiteral("not_found"));
 
         QCOMPARE(server.stop(), 0);
-        QVERIFY2(server.output().contains(QStringLiteral("shutting down")), qPrintable(server.output()));
+        QVERIFY2(server.output().contains(QStringLiteral("shutting down")),
+                 qPrintable(server.output()));
     }
 
     void sigintStopsCleanlyToo()
@@ -114,13 +118,15 @@ private Q_SLOTS:
         const quint16 port = unusedPort();
         ServerProcess server;
         const QString url = QStringLiteral("postgres://flashsale@127.0.0.1:%1/flashsale").arg(port);
-        QVERIFY(!server.start({QStringLiteral("--database-url"), url}, QProcessEnvironment::systemEnvironment()));
+        QVERIFY(!server.start({QStringLiteral("--database-url"), url},
+                              QProcessEnvironment::systemEnvironment()));
         QCOMPARE(server.waitForExit(), 1);
         const QStringList lines = server.output().trimmed().split(u'\n');
         QCOMPARE(lines.size(), 1);
         QVERIFY2(lines.first().startsWith(
-                         QStringLiteral("flashsale-server: cannot reach PostgreSQL at 127.0.0.1:%1/flashsale")
-                                 .arg(port)),
+                     QStringLiteral(
+                         "flashsale-server: cannot reach PostgreSQL at 127.0.0.1:%1/flashsale")
+                         .arg(port)),
                  qPrintable(lines.first()));
     }
 
@@ -128,16 +134,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("role") << QStringList{QStringLiteral("--role"), QStringLiteral("boss")}
+        QTest::newRow("role") << QStringList {QStringLiteral("--role"), QStringLiteral("boss")}
                               << "flashsale-server: role: 'boss' is not one of api, worker, all";
-        QTest::newRow("listen") << QStringList{QStringLiteral("--listen"), QStringLiteral("nowhere")}
+        QTest::newRow("listen") << QStringList {QStringLiteral("--listen"),
+                                                QStringLiteral("nowhere")}
                                 << "flashsale-server: listen: 'nowhere' is not host:port";
         QTest::newRow("config file")
-                << QStringList{QStringLiteral("--config"), QStringLiteral("/nonexistent.ini")}
-                << "flashsale-server: config file /nonexistent.ini cannot be read";
+            << QStringList {QStringLiteral("--config"), QStringLiteral("/nonexistent.ini")}
+            << "flashsale-server: config file /nonexistent.ini cannot be read";
         QTest::newRow("database url")
-                << QStringList{QStringLiteral("--database-url"), QStringLiteral("mysql://x/y")}
-                << "flashsale-server: database-url: database URL must start with postgres://";
+            << QStringList {QStringLiteral("--database-url"), QStringLiteral("mysql://x/y")}
+            << "flashsale-server: database-url: database URL must start with postgres://";
     }
 
     void badSettingsExitWithCode2()
@@ -162,7 +169,8 @@ private Q_SLOTS:
         const QString text = QString::fromUtf8(help.readAllStandardOutput()).simplified();
         for (const ConfigOption &option : ServerConfig::options()) {
             QVERIFY2(text.contains(QStringLiteral("--") + option.name), qPrintable(option.name));
-            QVERIFY2(text.contains(LayeredConfig::environmentName(option.name)), qPrintable(option.name));
+            QVERIFY2(text.contains(LayeredConfig::environmentName(option.name)),
+                     qPrintable(option.name));
             if (!option.defaultValue.isEmpty())
                 QVERIFY2(text.contains(QStringLiteral("default: ") + option.defaultValue),
                          qPrintable(option.name));

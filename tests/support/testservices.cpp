@@ -33,7 +33,8 @@ void runDatabaseAdmin(const QString &sql)
             qFatal("test database admin: %s", qPrintable(opened.error()));
         QSqlQuery query(opened.value());
         if (!query.exec(sql))
-            qFatal("test database admin: %s: %s", qPrintable(sql), qPrintable(db::describeError(query)));
+            qFatal("test database admin: %s: %s", qPrintable(sql),
+                   qPrintable(db::describeError(query)));
     }
     db::closeDatabase(name);
 }

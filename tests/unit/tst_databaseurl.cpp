@@ -20,12 +20,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("errorPart");
 
-        QTest::newRow("full") << "postgres://u:p@127.0.0.1:5433/shop" << true << "127.0.0.1"
-                              << 5433 << "u" << "p" << "shop" << QString();
+        QTest::newRow("full") << "postgres://u:p@127.0.0.1:5433/shop" << true << "127.0.0.1" << 5433
+                              << "u"
+                              << "p"
+                              << "shop" << QString();
         QTest::newRow("postgresql scheme") << "postgresql://u@db/shop" << true << "db" << 5432
                                            << "u" << QString() << "shop" << QString();
         QTest::newRow("escaped password") << "postgres://u:p%40ss@h/d" << true << "h" << 5432 << "u"
-                                          << "p@ss" << "d" << QString();
+                                          << "p@ss"
+                                          << "d" << QString();
         QTest::newRow("empty") << QString() << false << QString() << 0 << QString() << QString()
                                << QString() << "empty";
         QTest::newRow("wrong scheme") << "mysql://u@h/d" << false << QString() << 0 << QString()
