@@ -39,8 +39,16 @@ void Redis::evalScript(const RedisScript &script, const QList<QByteArray> &keys,
                         callback(reply);
                     return;
                 }
-                qCInfo(lcRedis).noquote() << self->displayName() << ": script" << script.name()
-                                          << "not in the server's cache, sending it";
+                // Once per script and client at info level: after a restart every command
+                // in flight meets NOSCRIPT, and each is resent.
+                if (!self->m_scriptsReloaded.contains(script.sha1())) {
+                    self->m_scriptsReloaded.insert(script.sha1());
+                    qCInfo(lcRedis).noquote() << self->displayName() << ": script" << script.name()
+                                              << "not in the server's cache, sending it";
+                } else {
+                    qCDebug(lcRedis).noquote()
+                        << self->displayName() << ": resending script" << script.name();
+                }
                 QList<QByteArray> eval = std::move(evalsha);
                 eval[0] = QByteArrayLiteral("EVAL");
                 eval[1] = script.source();

@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <functional>
 #include <memory>
@@ -87,6 +88,7 @@ private:
         MessageCallback callback; ///< called per message
     };
     std::vector<Subscription> m_subscriptions; ///< in subscription order
+    QSet<QByteArray> m_scriptsReloaded; ///< SHA1s resent after NOSCRIPT (to log them once)
 };
 
 } // namespace flashsale::redis
