@@ -52,12 +52,15 @@ public:
     /// A ticket if there is room, nothing if the instance is full.
     std::optional<Ticket> tryEnter()
     {
-        const int before = m_inFlight.fetch_add(1, std::memory_order_acq_rel);
-        if (before >= m_limit.load(std::memory_order_relaxed)) {
-            m_inFlight.fetch_sub(1, std::memory_order_acq_rel);
-            m_refused.fetch_add(1, std::memory_order_relaxed);
-            return std::nullopt;
-        }
+        // A compare-and-swap loop, so the count never goes past the limit even for an
+        // instant (an add-then-undo would let inFlight() overshoot under contention).
+        int current = m_inFlight.load(std::memory_order_relaxed);
+        do {
+            if (current >= m_limit.load(std::memory_order_relaxed)) {
+                m_refused.fetch_add(1, std::memory_order_relaxed);
+                return std::nullopt;
+            }
+        } while (!m_inFlight.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
         return Ticket(this);
     }
 
