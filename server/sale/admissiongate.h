@@ -60,7 +60,8 @@ public:
                 m_refused.fetch_add(1, std::memory_order_relaxed);
                 return std::nullopt;
             }
-        } while (!m_inFlight.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
+        } while (
+            !m_inFlight.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
         return Ticket(this);
     }
 

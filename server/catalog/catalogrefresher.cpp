@@ -1,0 +1,81 @@
+#include "catalogrefresher.h"
+
+#include "catalogstore.h"
+#include "killswitch.h"
+#include "productbuckets.h"
+#include "salecatalog.h"
+#include "sqlexecutor.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcRefresher, "flashsale.catalog.refresh")
+
+namespace flashsale::catalog {
+
+namespace {
+struct Loaded
+{
+    QString error;
+    QList<SaleRecord> sales;
+    catalogstore::Switches switches;
+};
+} // namespace
+
+CatalogRefresher::CatalogRefresher(db::SqlExecutor &sql, SaleCatalog &catalog,
+                                   sale::KillSwitch &killSwitch, sale::ProductBuckets &buckets,
+                                   int intervalMs, QObject *parent)
+    : QObject(parent)
+    , m_sql(sql)
+    , m_catalog(catalog)
+    , m_killSwitch(killSwitch)
+    , m_buckets(buckets)
+{
+    m_timer.setInterval(intervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &CatalogRefresher::refresh);
+}
+
+void CatalogRefresher::start()
+{
+    refresh();
+    m_timer.start();
+}
+
+void CatalogRefresher::refresh()
+{
+    if (m_inFlight)
+        return;
+    m_inFlight = true;
+    m_sql
+        .run([](QSqlDatabase &db) {
+            Loaded loaded;
+            const auto sales = catalogstore::listSales(db);
+            const auto switches = catalogstore::loadDegradation(db);
+            if (!sales)
+                loaded.error = sales.error();
+            else if (!switches)
+                loaded.error = switches.error();
+            else {
+                loaded.sales = sales.value();
+                loaded.switches = switches.value();
+            }
+            return loaded;
+        })
+        .then(this, [this](const Loaded &loaded) {
+            m_inFlight = false;
+            if (!loaded.error.isEmpty()) {
+                qCWarning(lcRefresher).noquote() << "cannot reload the sales:" << loaded.error;
+                Q_EMIT refreshed(false, loaded.error);
+                return;
+            }
+            QHash<qint64, SaleRecord> sales;
+            for (const SaleRecord &sale : loaded.sales) {
+                sales.insert(sale.goods.goodsId, sale);
+                m_buckets.configure(sale.goods.goodsId, sale.ratePerSecond, double(sale.burst));
+            }
+            m_catalog.replace(std::move(sales));
+            m_killSwitch.replace(loaded.switches.site, loaded.switches.goods);
+            Q_EMIT refreshed(true, QString());
+        });
+}
+
+} // namespace flashsale::catalog

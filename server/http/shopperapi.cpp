@@ -1,0 +1,324 @@
+#include "shopperapi.h"
+
+#include "admissiongate.h"
+#include "catalogstore.h"
+#include "circuitbreaker.h"
+#include "deferredanswer.h"
+#include "healthregistry.h"
+#include "jsonresponse.h"
+#include "killswitch.h"
+#include "passwordhasher.h"
+#include "productbuckets.h"
+#include "prometheustext.h"
+#include "requestdecoding.h"
+#include "routehelpers.h"
+#include "salecatalog.h"
+#include "salemetrics.h"
+#include "sessiontokens.h"
+#include "sqlexecutor.h"
+#include "userstore.h"
+
+#include <QDateTime>
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcShopper, "flashsale.http.shopper")
+
+namespace flashsale::http {
+
+using StatusCode = QHttpServerResponse::StatusCode;
+using metrics::Outcome;
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QHttpServerResponse unauthorized()
+{
+    return errorResponse(StatusCode::Unauthorized, QStringLiteral("unauthorized"),
+                         QStringLiteral("Sign in first: the session token is missing, expired "
+                                        "or not ours."));
+}
+
+QHttpServerResponse unavailable(const QString &what)
+{
+    return degradedResponse(
+        QStringLiteral("We cannot %1 right now. Please try again in a moment.").arg(what), 2);
+}
+
+QHttpServerResponse noSale(qint64 goodsId)
+{
+    return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                         QStringLiteral("There is no sale of goods %1.").arg(goodsId));
+}
+
+struct UserOutcome
+{
+    QString error; ///< database failure
+    std::optional<qint64> userId; ///< empty: taken (create) or bad credentials (sign in)
+};
+
+} // namespace
+
+void ShopperApi::install(QHttpServer &server) const
+{
+    const auto ctx = std::make_shared<const ApiContext>(m_context);
+    QHttpServer *self = &server;
+
+    server.afterRequest([ctx](QHttpServerResponse &&response) {
+        ctx->metrics->countRequest();
+        return std::move(response);
+    });
+
+    // Users and sessions: the database work (and PBKDF2, which is slow on purpose) runs on
+    // the SQL threads; the answer comes back on this thread.
+    server.route(QStringLiteral("/api/users"), QHttpServerRequest::Method::Post,
+                 [ctx, self](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     const Decoded<Credentials> credentials = decodeCredentials(request.body());
+                     if (!credentials)
+                         return errorResponse(credentials.error()).write(std::move(responder));
+                     DeferredAnswer answer(std::move(responder));
+                     const Credentials c = credentials.value();
+                     ctx->sql
+                         ->run([ctx, c](QSqlDatabase &db) {
+                             const users::StoredPassword stored = ctx->passwords->hash(c.password);
+                             const auto inserted = users::userstore::insert(db, c.username, stored);
+                             if (!inserted)
+                                 return UserOutcome {inserted.error(), std::nullopt};
+                             return UserOutcome {QString(), inserted.value()};
+                         })
+                         .then(self, [answer](const UserOutcome &outcome) mutable {
+                             if (!outcome.error.isEmpty()) {
+                                 qCWarning(lcShopper).noquote() << outcome.error;
+                                 return answer.send(unavailable(QStringLiteral("create accounts")));
+                             }
+                             if (!outcome.userId)
+                                 return answer.send(
+                                     errorResponse(StatusCode::Conflict, QStringLiteral("taken"),
+                                                   QStringLiteral("That username is taken.")));
+                             answer.send(jsonResponse({{QStringLiteral("userId"), *outcome.userId}},
+                                                      StatusCode::Created));
+                         });
+                 });
+    refuseOtherMethods(server, QStringLiteral("/api/users"), QStringLiteral("POST"));
+
+    server.route(
+        QStringLiteral("/api/sessions"), QHttpServerRequest::Method::Post,
+        [ctx, self](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const Decoded<Credentials> credentials = decodeCredentials(request.body());
+            if (!credentials)
+                return errorResponse(credentials.error()).write(std::move(responder));
+            DeferredAnswer answer(std::move(responder));
+            const Credentials c = credentials.value();
+            ctx->sql
+                ->run([ctx, c](QSqlDatabase &db) {
+                    const auto found = users::userstore::find(db, c.username);
+                    if (!found)
+                        return UserOutcome {found.error(), std::nullopt};
+                    if (!found.value()) {
+                        ctx->passwords->spendVerifyTime(c.password);
+                        return UserOutcome {};
+                    }
+                    const users::UserRecord &user = *found.value();
+                    if (!ctx->passwords->verify(c.password, user.password))
+                        return UserOutcome {};
+                    return UserOutcome {QString(), user.id};
+                })
+                .then(self, [ctx, answer](const UserOutcome &outcome) mutable {
+                    if (!outcome.error.isEmpty()) {
+                        qCWarning(lcShopper).noquote() << outcome.error;
+                        return answer.send(unavailable(QStringLiteral("sign you in")));
+                    }
+                    if (!outcome.userId)
+                        return answer.send(errorResponse(
+                            StatusCode::Unauthorized, QStringLiteral("bad_credentials"),
+                            QStringLiteral("Wrong username or password.")));
+                    const qint64 now = nowMs();
+                    answer.send(jsonResponse({
+                        {QStringLiteral("token"), ctx->sessions->issue(*outcome.userId, now)},
+                        {QStringLiteral("userId"), *outcome.userId},
+                        {QStringLiteral("expiresAt"),
+                         formatTime(now + ctx->sessions->lifetimeSeconds() * 1000)},
+                    }));
+                });
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sessions"), QStringLiteral("POST"));
+
+    // Sales: from this instance's catalog, no database call.
+    server.route(QStringLiteral("/api/sales"), QHttpServerRequest::Method::Get, [ctx] {
+        const qint64 now = nowMs();
+        const auto sales = ctx->catalog->snapshot();
+        QList<qint64> ids = sales->keys();
+        std::sort(ids.begin(), ids.end());
+        QJsonArray list;
+        for (qint64 id : std::as_const(ids)) {
+            const catalog::SaleRecord &sale = (*sales)[id];
+            if (sale.schedule)
+                list.append(sale.toShopperJson(now, ctx->catalog->isSoldOut(id)));
+        }
+        return jsonResponse(
+            {{QStringLiteral("sales"), list}, {QStringLiteral("serverTime"), formatTime(now)}});
+    });
+    refuseOtherMethods(server, QStringLiteral("/api/sales"), QStringLiteral("GET"));
+
+    server.route(
+        QStringLiteral("/api/sales/<arg>"), QHttpServerRequest::Method::Get, [ctx](qint64 goodsId) {
+            const auto sales = ctx->catalog->snapshot();
+            const auto it = sales->constFind(goodsId);
+            if (it == sales->cend() || !it->schedule)
+                return noSale(goodsId);
+            return jsonResponse(it->toShopperJson(nowMs(), ctx->catalog->isSoldOut(goodsId)));
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>"), QStringLiteral("GET"));
+
+    server.route(
+        QStringLiteral("/api/sales/<arg>/path"), QHttpServerRequest::Method::Get,
+        [ctx](qint64 goodsId, const QHttpServerRequest &request) {
+            const qint64 now = nowMs();
+            const auto session = ctx->sessions->verifyHeader(request.value("authorization"), now);
+            if (!session)
+                return unauthorized();
+            const auto sales = ctx->catalog->snapshot();
+            const auto it = sales->constFind(goodsId);
+            if (it == sales->cend() || !it->schedule)
+                return noSale(goodsId);
+            if (now < it->schedule->revealAtMs)
+                return errorResponse(StatusCode::Forbidden, QStringLiteral("not_revealed"),
+                                     QStringLiteral("The buy link is revealed at %1.")
+                                         .arg(formatTime(it->schedule->revealAtMs)));
+            const sale::PathSigner signer(it->pathSecret);
+            return jsonResponse({{QStringLiteral("path"), signer.path(session->userId, goodsId)}});
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/path"), QStringLiteral("GET"));
+
+    // The buy path: every check that needs no remote call, cheapest first (DESIGN.md).
+    server.route(
+        QStringLiteral("/api/sales/<arg>/<arg>/orders"), QHttpServerRequest::Method::Post,
+        [ctx](qint64 goodsId, const QString &path, const QHttpServerRequest &request) {
+            auto ticket = ctx->admission->tryEnter();
+            if (!ticket) {
+                ctx->metrics->count(Outcome::Degraded);
+                return degradedResponse(
+                    QStringLiteral("So many shoppers right now! Please try again in a second."));
+            }
+            const qint64 now = nowMs();
+            const auto session = ctx->sessions->verifyHeader(request.value("authorization"), now);
+            if (!session) {
+                ctx->metrics->count(Outcome::Rejected);
+                return unauthorized();
+            }
+            const auto sales = ctx->catalog->snapshot();
+            const auto it = sales->constFind(goodsId);
+            if (it == sales->cend() || !it->schedule) {
+                ctx->metrics->count(Outcome::Rejected);
+                return noSale(goodsId);
+            }
+            // 1 gate
+            if (const auto message = ctx->killSwitch->blocked(goodsId)) {
+                ctx->metrics->count(Outcome::Degraded);
+                return degradedResponse(*message, 5);
+            }
+            if (!ctx->redisBreaker->allow()) {
+                ctx->metrics->count(Outcome::Degraded);
+                return degradedResponse(
+                    QStringLiteral(
+                        "The sale is catching its breath. Please try again in a moment."),
+                    2);
+            }
+            // 2 window
+            const sale::SaleSchedule &schedule = *it->schedule;
+            if (now < schedule.startAtMs) {
+                ctx->metrics->count(Outcome::Rejected);
+                return errorResponse(
+                    StatusCode::Forbidden, QStringLiteral("not_started"),
+                    QStringLiteral("The sale starts at %1.").arg(formatTime(schedule.startAtMs)));
+            }
+            if (now >= schedule.endAtMs) {
+                ctx->metrics->count(Outcome::Rejected);
+                return errorResponse(StatusCode::Gone, QStringLiteral("ended"),
+                                     QStringLiteral("The sale has ended."));
+            }
+            // 3 path
+            if (!sale::PathSigner(it->pathSecret).verify(session->userId, goodsId, path)) {
+                ctx->metrics->count(Outcome::Rejected);
+                return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                                     QStringLiteral("There is nothing at this address."));
+            }
+            // 4 sold-out mark
+            if (ctx->catalog->isSoldOut(goodsId)) {
+                ctx->metrics->count(Outcome::SoldOut);
+                return errorResponse(StatusCode::Gone, QStringLiteral("sold_out"),
+                                     QStringLiteral("Sold out. Better luck next time!"));
+            }
+            // 5 bucket
+            const auto bucket = ctx->buckets->bucket(goodsId);
+            if (bucket && !bucket->tryAcquire()) {
+                ctx->metrics->count(Outcome::RateLimited);
+                const double wait =
+                    std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
+                return errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
+                                      QStringLiteral("Too many shoppers at once: please retry."),
+                                      int(std::ceil(wait)));
+            }
+            // 6 reserve, 7 publish: need the Redis client and the AMQP publisher, which
+            // this build does not have yet. Say so rather than pretend.
+            ctx->metrics->count(Outcome::Degraded);
+            return degradedResponse(
+                QStringLiteral(
+                    "Reservations are not open on this server yet. Please try again later."),
+                5);
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
+                       QStringLiteral("POST"));
+
+    // Health, readiness, metrics.
+    server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [ctx] {
+        return jsonResponse(ctx->health->toJson(),
+                            ctx->health->allUp() ? StatusCode::Ok : StatusCode::ServiceUnavailable);
+    });
+    refuseOtherMethods(server, QStringLiteral("/healthz"), QStringLiteral("GET"));
+
+    server.route(QStringLiteral("/readyz"), QHttpServerRequest::Method::Get, [ctx] {
+        const bool ready = ctx->ready && ctx->ready();
+        return jsonResponse({{QStringLiteral("ready"), ready}},
+                            ready ? StatusCode::Ok : StatusCode::ServiceUnavailable);
+    });
+    refuseOtherMethods(server, QStringLiteral("/readyz"), QStringLiteral("GET"));
+
+    server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [ctx] {
+        metrics::PrometheusText out;
+        ctx->metrics->writePrometheus(out);
+        out.family("flashsale_in_flight_requests", "gauge", "Buy requests in flight.");
+        out.sample("flashsale_in_flight_requests", ctx->admission->inFlight());
+        out.family("flashsale_admission_refused_total", "counter",
+                   "Buy requests refused because too many were in flight.");
+        out.sample("flashsale_admission_refused_total", double(ctx->admission->refused()));
+        out.family("flashsale_breaker_open", "gauge",
+                   "1 when a dependency's breaker is not closed.");
+        for (const sale::CircuitBreaker *breaker :
+             {ctx->redisBreaker, ctx->rabbitBreaker, ctx->postgresBreaker})
+            out.sample("flashsale_breaker_open",
+                       breaker->state() == sale::CircuitBreaker::State::Closed ? 0 : 1,
+                       {{"dependency", breaker->name().toLatin1()}});
+        out.family("flashsale_dependency_up", "gauge", "1 when a dependency answers.");
+        const QJsonObject deps =
+            ctx->health->toJson().value(QStringLiteral("dependencies")).toObject();
+        for (auto d = deps.begin(); d != deps.end(); ++d)
+            out.sample("flashsale_dependency_up",
+                       d.value().toObject().value(QStringLiteral("state")).toString() == u"up" ? 1
+                                                                                               : 0,
+                       {{"dependency", d.key().toLatin1()}});
+        return QHttpServerResponse(metrics::PrometheusText::contentType(), out.text());
+    });
+    refuseOtherMethods(server, QStringLiteral("/metrics"), QStringLiteral("GET"));
+
+    installMissingHandler(server);
+}
+
+} // namespace flashsale::http
