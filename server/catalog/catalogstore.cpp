@@ -23,6 +23,12 @@ qint64 ms(const QVariant &v)
     return v.toDateTime().toMSecsSinceEpoch();
 }
 
+// A null QString binds as SQL NULL; the columns want text.
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 QDateTime utc(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
@@ -60,8 +66,8 @@ Result<Goods> insertGoods(QSqlDatabase &db, const Goods &goods)
     q.prepare(QStringLiteral("INSERT INTO goods (name, description, image, price_cents) "
                              "VALUES (?, ?, ?, ?) RETURNING id"));
     q.addBindValue(goods.name);
-    q.addBindValue(goods.description);
-    q.addBindValue(goods.image);
+    q.addBindValue(text(goods.description));
+    q.addBindValue(text(goods.image));
     q.addBindValue(goods.priceCents);
     if (!q.exec() || !q.next())
         return Result<Goods>::failure(db::queryFailure(db, q));
@@ -84,8 +90,8 @@ Result<std::optional<Goods>> updateGoods(QSqlDatabase &db, qint64 goodsId, const
     q.prepare(QStringLiteral("UPDATE goods SET name = ?, description = ?, image = ?, "
                              "price_cents = ?, updated_at = now() WHERE id = ?"));
     q.addBindValue(goods.name);
-    q.addBindValue(goods.description);
-    q.addBindValue(goods.image);
+    q.addBindValue(text(goods.description));
+    q.addBindValue(text(goods.image));
     q.addBindValue(goods.priceCents);
     q.addBindValue(goodsId);
     if (!q.exec())
@@ -205,7 +211,7 @@ Status setDegradation(QSqlDatabase &db, std::optional<qint64> goodsId, bool on,
                              "message = excluded.message, updated_at = now()"));
     q.addBindValue(goodsId ? QString::number(*goodsId) : QStringLiteral("site"));
     q.addBindValue(on);
-    q.addBindValue(message);
+    q.addBindValue(text(message));
     if (!q.exec())
         return Status::failure(db::queryFailure(db, q));
     return Status::success();

@@ -11,13 +11,28 @@ using StatusCode = QHttpServerResponse::StatusCode;
 
 void refuseOtherMethods(QHttpServer &server, const QString &path, const QString &allowed)
 {
-    server.route(path, [allowed](const QHttpServerRequest &) {
-        QHttpServerResponse response =
-            errorResponse(StatusCode::MethodNotAllowed, QStringLiteral("method_not_allowed"),
-                          QStringLiteral("Use %1 here.").arg(allowed));
+    const auto refuse = [allowed] {
+        QHttpServerResponse response = errorResponse(StatusCode::MethodNotAllowed,
+                                                     QStringLiteral("method_not_allowed"),
+                                                     QStringLiteral("Use %1 here.").arg(allowed));
         response.addHeader("Allow", allowed.toLatin1());
         return response;
-    });
+    };
+    // The router takes the placeholders' types from the handler: a goods id first (so a
+    // path that is not a number stays a 404), then a string.
+    switch (path.count(QStringLiteral("<arg>"))) {
+    case 0:
+        server.route(path, [refuse](const QHttpServerRequest &) { return refuse(); });
+        break;
+    case 1:
+        server.route(path, [refuse](qint64, const QHttpServerRequest &) { return refuse(); });
+        break;
+    default:
+        server.route(path, [refuse](qint64, const QString &, const QHttpServerRequest &) {
+            return refuse();
+        });
+        break;
+    }
 }
 
 void installMissingHandler(QHttpServer &server)
@@ -29,7 +44,8 @@ void installMissingHandler(QHttpServer &server)
                 {QStringLiteral("message"),
                  QStringLiteral("There is nothing at %1.").arg(request.url().path().left(200))},
             };
-            responder.write(QJsonDocument(body), StatusCode::NotFound);
+            responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json",
+                        StatusCode::NotFound);
         });
 }
 
