@@ -6,7 +6,8 @@
 
 namespace flashsale::console {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
 {
     setWindowTitle(tr("Flash sale console"));
     auto *placeholder = new QLabel(tr("Not connected to a server."), this);
