@@ -458,8 +458,19 @@ void AdminApi::install(QHttpServer &server) const
                  }));
     refuseOtherMethods(server, QStringLiteral("/admin/stats"), QStringLiteral("GET"));
 
-    // /admin/live: QHttpServer upgrades WebSocket requests itself; the token is checked on
+    // /admin/live: Qt 6.4 upgrades a WebSocket request only when a route handled it and
+    // wrote nothing, so the route stays silent for upgrades; the token is then checked on
     // the new socket (Bearer header or ?token=) and a wrong one closes it at once.
+    server.route(QStringLiteral("/admin/live"), Method::Get,
+                 [ctx](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+                         return;
+                     if (!authorized(*ctx, request))
+                         return unauthorized().write(std::move(responder));
+                     errorResponse(StatusCode::UpgradeRequired, QStringLiteral("upgrade_required"),
+                                   QStringLiteral("Open /admin/live as a WebSocket."))
+                         .write(std::move(responder));
+                 });
     auto *timer = new QTimer(&server);
     timer->setInterval(1000);
     auto clients = std::make_shared<QList<QWebSocket *>>();

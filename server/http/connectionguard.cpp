@@ -1,6 +1,7 @@
 #include "connectionguard.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcConnection, "flashsale.http.connection")
 
@@ -9,6 +10,7 @@ namespace flashsale::http {
 namespace {
 thread_local QPointer<QTcpSocket> current;
 const char unansweredProperty[] = "flashsale_unanswered";
+const char refusedProperty[] = "flashsale_refused";
 } // namespace
 
 ConnectionGuard::ConnectionGuard(qint64 maxUnansweredBytes, QObject *parent)
@@ -38,17 +40,29 @@ void ConnectionGuard::incomingConnection(qintptr socketDescriptor)
         socket->setProperty(unansweredProperty, unanswered);
         if (unanswered <= m_maxUnansweredBytes)
             return;
+        // QHttpServer keeps a partial request in a read transaction: drop it, and the rest,
+        // so its slot finds nothing to parse and the memory is given back.
+        if (socket->isTransactionStarted())
+            socket->commitTransaction();
+        socket->readAll();
+        if (socket->property(refusedProperty).toBool())
+            return;
         qCInfo(lcConnection) << "refusing" << socket->peerAddress().toString() << "after"
                              << unanswered << "bytes without an answer";
-        socket->readAll(); // so QHttpServer's slot finds nothing to parse
-        const QByteArray body = R"({"error":"too_large","message":"The request is too large."})";
+        socket->setProperty(refusedProperty, true);
+        const QByteArray body =
+            "{\"error\":\"too_large\",\"message\":\"The request is too large.\"}";
         socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\n"
                       "Connection: close\r\nContent-Length: "
                       + QByteArray::number(body.size()) + "\r\n\r\n" + body);
-        socket->disconnectFromHost();
+        // Many clients read the answer only once they have sent everything: keep reading
+        // (and dropping) for a while, then hang up.
+        QTimer::singleShot(2000, socket, [socket] { socket->disconnectFromHost(); });
     });
-    connect(socket, &QTcpSocket::bytesWritten, socket,
-            [socket] { socket->setProperty(unansweredProperty, qint64(0)); });
+    connect(socket, &QTcpSocket::bytesWritten, socket, [socket] {
+        if (!socket->property(refusedProperty).toBool())
+            socket->setProperty(unansweredProperty, qint64(0));
+    });
     addPendingConnection(socket);
 }
 

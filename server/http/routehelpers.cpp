@@ -12,9 +12,9 @@ using StatusCode = QHttpServerResponse::StatusCode;
 void refuseOtherMethods(QHttpServer &server, const QString &path, const QString &allowed)
 {
     const auto refuse = [allowed] {
-        QHttpServerResponse response = errorResponse(StatusCode::MethodNotAllowed,
-                                                     QStringLiteral("method_not_allowed"),
-                                                     QStringLiteral("Use %1 here.").arg(allowed));
+        QHttpServerResponse response =
+            errorResponse(StatusCode::MethodNotAllowed, QStringLiteral("method_not_allowed"),
+                          QStringLiteral("Use %1 here.").arg(allowed));
         response.addHeader("Allow", allowed.toLatin1());
         return response;
     };
@@ -45,7 +45,7 @@ void installMissingHandler(QHttpServer &server)
                  QStringLiteral("There is nothing at %1.").arg(request.url().path().left(200))},
             };
             responder.write(QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json",
-                        StatusCode::NotFound);
+                            StatusCode::NotFound);
         });
 }
 

@@ -35,12 +35,10 @@ QString PathSigner::path(qint64 userId, qint64 goodsId) const
 
 bool PathSigner::verify(qint64 userId, qint64 goodsId, QStringView path) const
 {
-    if (m_secret.isEmpty())
+    if (m_secret.isEmpty() || path.size() != 2 * pathBytes)
         return false;
-    // Decoding is not secret-dependent; only the comparison with the MAC has to be
-    // constant-time.
-    const QByteArray given = QByteArray::fromHex(path.toLatin1());
-    return path.size() == 2 * pathBytes && constantTimeEquals(mac(userId, goodsId), given);
+    // The exact lowercase hex form only: one path per shopper and product, no variants.
+    return constantTimeEquals(mac(userId, goodsId).toHex(), path.toLatin1());
 }
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)

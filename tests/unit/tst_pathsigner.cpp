@@ -33,6 +33,7 @@ private Q_SLOTS:
         QTest::newRow("one digit changed") << qint64(7) << qint64(42) << flipped;
         QTest::newRow("truncated") << qint64(7) << qint64(42) << good.left(31);
         QTest::newRow("longer") << qint64(7) << qint64(42) << good + u'0';
+        QTest::newRow("upper case") << qint64(7) << qint64(42) << good.toUpper();
         QTest::newRow("empty") << qint64(7) << qint64(42) << QString();
         QTest::newRow("not hex") << qint64(7) << qint64(42) << QString(32, u'z');
         QTest::newRow("upper case of another")
