@@ -71,6 +71,10 @@ void CatalogRefresher::refresh()
             for (const SaleRecord &sale : loaded.sales) {
                 sales.insert(sale.goods.goodsId, sale);
                 m_buckets.configure(sale.goods.goodsId, sale.ratePerSecond, double(sale.burst));
+                // The database's stock reaching zero marks the product sold out here
+                // (Redis pub/sub sets the mark sooner once the Redis client is in).
+                if (sale.schedule)
+                    m_catalog.setSoldOut(sale.goods.goodsId, sale.databaseStock <= 0);
             }
             m_catalog.replace(std::move(sales));
             m_killSwitch.replace(loaded.switches.site, loaded.switches.goods);

@@ -508,6 +508,26 @@ private Q_SLOTS:
         QCOMPARE(ended.error(), QStringLiteral("ended"));
     }
 
+    void soldOutProductAnswersAtOnce()
+    {
+        const qint64 id = createGoods(QStringLiteral("Sofa"));
+        const qint64 t = now();
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t + 3'600'000, 0).status, 200);
+        const Reply p =
+            call("GET", shop(QStringLiteral("/api/sales/%1/path").arg(id)), {}, bearer());
+        const QUrl buy = shop(QStringLiteral("/api/sales/%1/%2/orders")
+                                  .arg(id)
+                                  .arg(p.body.value(QStringLiteral("path")).toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(call("POST", buy, {}, bearer()).error(),
+                                  QStringLiteral("sold_out"), 2000);
+        const Reply r = call("POST", buy, {}, bearer());
+        QCOMPARE(r.status, 410);
+        QCOMPARE(call("GET", shop(QStringLiteral("/api/sales/%1").arg(id)))
+                     .body.value(QStringLiteral("state"))
+                     .toString(),
+                 QStringLiteral("sold_out"));
+    }
+
     void switchesAndRatesReachAnotherInstanceWithinASecond()
     {
         ServerProcess second;
