@@ -1,6 +1,7 @@
 #include "shopperapi.h"
 
 #include "admissiongate.h"
+#include "catalogrefresher.h"
 #include "catalogstore.h"
 #include "circuitbreaker.h"
 #include "deferredanswer.h"
@@ -15,6 +16,7 @@
 #include "salecatalog.h"
 #include "salemetrics.h"
 #include "sessiontokens.h"
+#include "shopperorders.h"
 #include "sqlexecutor.h"
 #include "userstore.h"
 
@@ -276,6 +278,91 @@ void ShopperApi::install(QHttpServer &server) const
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
                        QStringLiteral("POST"));
+
+    // The shopper's own order: status poll, payment, cancellation (database only for now;
+    // "queued" and the Redis side of a cancellation come with the Redis client).
+    server.route(
+        QStringLiteral("/api/sales/<arg>/orders/me"), QHttpServerRequest::Method::Get,
+        [ctx, self](qint64 goodsId, const QHttpServerRequest &request,
+                    QHttpServerResponder &&responder) {
+            const auto session =
+                ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
+            if (!session)
+                return unauthorized().write(std::move(responder));
+            DeferredAnswer answer(std::move(responder));
+            const qint64 userId = session->userId;
+            ctx->sql
+                ->run([userId, goodsId](QSqlDatabase &db) {
+                    return catalog::shopperorders::findForGoods(db, userId, goodsId);
+                })
+                .then(self,
+                      [answer](const Result<std::optional<catalog::ShopperOrder>> &found) mutable {
+                          if (!found) {
+                              qCWarning(lcShopper).noquote() << found.error();
+                              return answer.send(unavailable(QStringLiteral("look up your order")));
+                          }
+                          if (!found.value())
+                              return answer.send(jsonResponse(
+                                  {{QStringLiteral("status"), QStringLiteral("none")}}));
+                          answer.send(
+                              jsonResponse({{QStringLiteral("status"), QStringLiteral("created")},
+                                            {QStringLiteral("orderId"), found.value()->orderId}}));
+                      });
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/orders/me"), QStringLiteral("GET"));
+
+    using OrderChanged =
+        Result<std::pair<catalog::OrderChange, std::optional<catalog::ShopperOrder>>>;
+    const auto changeOrder = [ctx, self](bool cancel) {
+        return [ctx, self, cancel](qint64 orderId, const QHttpServerRequest &request,
+                                   QHttpServerResponder &&responder) {
+            const auto session =
+                ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
+            if (!session)
+                return unauthorized().write(std::move(responder));
+            DeferredAnswer answer(std::move(responder));
+            const qint64 userId = session->userId;
+            ctx->sql
+                ->run([userId, orderId, cancel](QSqlDatabase &db) {
+                    return cancel ? catalog::shopperorders::cancel(db, userId, orderId)
+                                  : catalog::shopperorders::pay(db, userId, orderId);
+                })
+                .then(self, [ctx, answer, cancel, orderId](const OrderChanged &changed) mutable {
+                    if (!changed) {
+                        qCWarning(lcShopper).noquote() << changed.error();
+                        return answer.send(unavailable(cancel ? QStringLiteral("cancel orders")
+                                                              : QStringLiteral("take payments")));
+                    }
+                    switch (changed->first) {
+                    case catalog::OrderChange::NotFound:
+                        return answer.send(
+                            errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                                          QStringLiteral("You have no order %1.").arg(orderId)));
+                    case catalog::OrderChange::NotAllowed:
+                        return answer.send(errorResponse(StatusCode::Conflict,
+                                                         cancel ? QStringLiteral("not_cancellable")
+                                                                : QStringLiteral("not_payable"),
+                                                         QStringLiteral("Order %1 is %2.")
+                                                             .arg(orderId)
+                                                             .arg(changed->second->status)));
+                    case catalog::OrderChange::Done:
+                        break;
+                    }
+                    answer.send(jsonResponse(changed->second->toJson()));
+                    // A unit went back on sale: reload, which clears the sold-out mark.
+                    if (cancel && ctx->refresher)
+                        QMetaObject::invokeMethod(ctx->refresher,
+                                                  &catalog::CatalogRefresher::refresh,
+                                                  Qt::QueuedConnection);
+                });
+        };
+    };
+    server.route(QStringLiteral("/api/orders/<arg>/payment"), QHttpServerRequest::Method::Post,
+                 changeOrder(false));
+    refuseOtherMethods(server, QStringLiteral("/api/orders/<arg>/payment"), QStringLiteral("POST"));
+    server.route(QStringLiteral("/api/orders/<arg>"), QHttpServerRequest::Method::Delete,
+                 changeOrder(true));
+    refuseOtherMethods(server, QStringLiteral("/api/orders/<arg>"), QStringLiteral("DELETE"));
 
     // Health, readiness, metrics.
     server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [ctx] {

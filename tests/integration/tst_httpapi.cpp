@@ -146,6 +146,28 @@ private:
         return n;
     }
 
+    qint64 insertOrder(qint64 userId, qint64 goodsId, const QString &reservation)
+    {
+        // What the order worker does for an accepted reservation.
+        const auto url = db::DatabaseUrl::parse(m_databaseUrl);
+        qint64 id = -1;
+        {
+            const auto opened = db::openDatabase(url.value(), QStringLiteral("test-order"));
+            if (!opened)
+                return -1;
+            QSqlQuery q(opened.value());
+            q.prepare(QStringLiteral("INSERT INTO miaosha_order (user_id, goods_id, reservation, "
+                                     "price_cents) VALUES (?, ?, ?, 100) RETURNING id"));
+            q.addBindValue(userId);
+            q.addBindValue(goodsId);
+            q.addBindValue(reservation);
+            if (q.exec() && q.next())
+                id = q.value(0).toLongLong();
+        }
+        db::closeDatabase(QStringLiteral("test-order"));
+        return id;
+    }
+
     QStringList serverArgs() const
     {
         return {QStringLiteral("--admin-token"),         QString::fromLatin1(adminToken),
@@ -315,6 +337,17 @@ private Q_SLOTS:
         QTest::newRow("degradation: unknown goods")
             << true << QByteArray("PUT") << "/admin/degradation" << j("{'scope':999999,'on':true}")
             << QByteArray("admin") << 404 << "not_found";
+        QTest::newRow("payment: no token") << false << QByteArray("POST") << "/api/orders/1/payment"
+                                           << QByteArray() << QByteArray() << 401 << "unauthorized";
+        QTest::newRow("payment: GET")
+            << false << QByteArray("GET") << "/api/orders/1/payment" << QByteArray()
+            << QByteArray("shopper") << 405 << "method_not_allowed";
+        QTest::newRow("cancel: forged token")
+            << false << QByteArray("DELETE") << "/api/orders/1" << QByteArray()
+            << QByteArray("forged") << 401 << "unauthorized";
+        QTest::newRow("order: not a number")
+            << false << QByteArray("DELETE") << "/api/orders/x" << QByteArray()
+            << QByteArray("shopper") << 404 << "not_found";
         QTest::newRow("admin: unknown route")
             << true << QByteArray("GET") << "/admin/nothing" << QByteArray() << QByteArray("admin")
             << 404 << "not_found";
@@ -526,6 +559,74 @@ private Q_SLOTS:
                      .body.value(QStringLiteral("state"))
                      .toString(),
                  QStringLiteral("sold_out"));
+    }
+
+    void ownOrdersOnlyPayAndCancel()
+    {
+        const qint64 id = createGoods(QStringLiteral("Rug"));
+        const qint64 t = now();
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t + 3'600'000, 0).status, 200);
+        const QUrl me = shop(QStringLiteral("/api/sales/%1/orders/me").arg(id));
+        Reply r = call("GET", me, {}, bearer());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("none"));
+        QCOMPARE(call("GET", me).status, 401);
+
+        const qint64 orderId = insertOrder(m_userId, id, QStringLiteral("r-test-%1").arg(id));
+        QVERIFY(orderId > 0);
+        r = call("GET", me, {}, bearer());
+        QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("created"));
+        QCOMPARE(r.body.value(QStringLiteral("orderId")).toInteger(), orderId);
+
+        // Someone else's order does not exist for this shopper.
+        QCOMPARE(call("POST", shop(QStringLiteral("/api/users")),
+                      j("{'username':'dan','password':'secret-pw'}"))
+                     .status,
+                 201);
+        const QByteArray dan = "Bearer "
+            + call("POST", shop(QStringLiteral("/api/sessions")),
+                   j("{'username':'dan','password':'secret-pw'}"))
+                  .body.value(QStringLiteral("token"))
+                  .toString()
+                  .toLatin1();
+        const QUrl payment = shop(QStringLiteral("/api/orders/%1/payment").arg(orderId));
+        const QUrl order = shop(QStringLiteral("/api/orders/%1").arg(orderId));
+        QCOMPARE(call("POST", payment, {}, dan).status, 404);
+        QCOMPARE(call("DELETE", order, {}, dan).status, 404);
+        QCOMPARE(call("POST", payment).status, 401);
+        QCOMPARE(
+            call("POST", shop(QStringLiteral("/api/orders/999999/payment")), {}, bearer()).status,
+            404);
+
+        r = call("POST", payment, {}, bearer());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("paid"));
+        QVERIFY(r.body.contains(QStringLiteral("paidAt")));
+        r = call("POST", payment, {}, bearer());
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.error(), QStringLiteral("not_payable"));
+        r = call("DELETE", order, {}, bearer());
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.error(), QStringLiteral("not_cancellable"));
+
+        // An unpaid order of another product is cancelled and its unit goes back on sale.
+        const qint64 other = createGoods(QStringLiteral("Vase"));
+        QCOMPARE(schedule(other, t - 2000, t - 1000, t + 3'600'000, 0).status, 200);
+        const qint64 unpaid = insertOrder(m_userId, other, QStringLiteral("r-test-%1").arg(other));
+        const QUrl otherSale = shop(QStringLiteral("/api/sales/%1").arg(other));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            call("GET", otherSale).body.value(QStringLiteral("state")).toString(),
+            QStringLiteral("sold_out"), 2000);
+        r = call("DELETE", shop(QStringLiteral("/api/orders/%1").arg(unpaid)), {}, bearer());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            call("GET", otherSale).body.value(QStringLiteral("state")).toString(),
+            QStringLiteral("live"), 2000);
+        QCOMPARE(adminCall("GET", QStringLiteral("/admin/sales/%1").arg(other))
+                     .body.value(QStringLiteral("stockLeft"))
+                     .toInteger(),
+                 1);
     }
 
     void switchesAndRatesReachAnotherInstanceWithinASecond()
