@@ -45,6 +45,7 @@ void CatalogRefresher::refresh()
     if (m_inFlight)
         return;
     m_inFlight = true;
+    const quint64 generation = m_catalog.generation();
     m_sql
         .run([](QSqlDatabase &db) {
             Loaded loaded;
@@ -60,7 +61,7 @@ void CatalogRefresher::refresh()
             }
             return loaded;
         })
-        .then(this, [this](const Loaded &loaded) {
+        .then(this, [this, generation](const Loaded &loaded) {
             m_inFlight = false;
             if (!loaded.error.isEmpty()) {
                 qCWarning(lcRefresher).noquote() << "cannot reload the sales:" << loaded.error;
@@ -68,15 +69,22 @@ void CatalogRefresher::refresh()
                 return;
             }
             QHash<qint64, SaleRecord> sales;
-            for (const SaleRecord &sale : loaded.sales) {
+            for (const SaleRecord &sale : loaded.sales)
                 sales.insert(sale.goods.goodsId, sale);
+            if (!m_catalog.replaceIf(std::move(sales), generation)) {
+                // An admin change on this instance came in meanwhile: this load may predate
+                // it, so load again rather than undo it.
+                m_inFlight = false;
+                QMetaObject::invokeMethod(this, &CatalogRefresher::refresh, Qt::QueuedConnection);
+                return;
+            }
+            for (const SaleRecord &sale : loaded.sales) {
                 m_buckets.configure(sale.goods.goodsId, sale.ratePerSecond, double(sale.burst));
                 // The database's stock reaching zero marks the product sold out here
                 // (Redis pub/sub sets the mark sooner once the Redis client is in).
                 if (sale.schedule)
                     m_catalog.setSoldOut(sale.goods.goodsId, sale.databaseStock <= 0);
             }
-            m_catalog.replace(std::move(sales));
             m_killSwitch.replace(loaded.switches.site, loaded.switches.goods);
             Q_EMIT refreshed(true, QString());
         });

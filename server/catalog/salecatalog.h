@@ -22,6 +22,14 @@ public:
 
     Snapshot snapshot() const;
     void replace(QHash<qint64, SaleRecord> sales);
+    /// Replaces the sales only if nothing changed them since generation() returned
+    /// \a generation (so a reload that read the database before an admin change cannot
+    /// undo it); false when it did not replace.
+    bool replaceIf(QHash<qint64, SaleRecord> sales, quint64 generation);
+    /// Counts changes made on this instance (upsert, touch).
+    quint64 generation() const;
+    /// Records a change made elsewhere (a switch), so reloads begun before it are dropped.
+    void touch();
     /// Puts one sale in (after an admin change on this instance).
     void upsert(const SaleRecord &sale);
 
@@ -33,6 +41,7 @@ public:
 private:
     mutable QMutex m_mutex;
     Snapshot m_sales;
+    quint64 m_generation = 0;
     QSet<qint64> m_soldOut;
 };
 

@@ -72,6 +72,7 @@ struct AdminOutcome
     std::optional<SaleRecord> sale; ///< answer with this sale's SaleStatus
     QList<SaleRecord> sales; ///< answer with {sales: [SaleStatus]}
     bool listSales = false;
+    std::optional<DegradationInput> degradation; ///< a switch to apply here once committed
 };
 
 AdminOutcome failed(int status, const QString &code, const QString &message)
@@ -143,7 +144,17 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
             if (o.status >= 300)
                 return answer.send(errorResponse(StatusCode(o.status), o.code, o.message));
             const qint64 now = nowMs();
-            if (o.sale) {
+            if (changed)
+                ctx->catalog->touch(); // reloads begun before this change are dropped
+            if (o.degradation) {
+                // Applied here at once; other instances pick it up on reload.
+                const DegradationInput &d = *o.degradation;
+                if (d.goodsId)
+                    ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
+                else
+                    ctx->killSwitch->setSite(d.on, d.message);
+                answer.send(jsonResponse(ctx->killSwitch->toJson()));
+            } else if (o.sale) {
                 ctx->catalog->upsert(*o.sale);
                 answer.send(
                     jsonResponse(AdminApi::saleStatus(*ctx, *o.sale, now), StatusCode(o.status)));
@@ -428,7 +439,7 @@ void AdminApi::install(QHttpServer &server) const
             runAdmin(ctx, self, std::move(responder), actorOf(request),
                      QStringLiteral("degradation.set"), target,
                      {{QStringLiteral("on"), d.on}, {QStringLiteral("message"), d.message}},
-                     [ctx, d](QSqlDatabase &db) {
+                     [d](QSqlDatabase &db) {
                          if (d.goodsId) {
                              const auto sale = catalog::catalogstore::findSale(db, *d.goodsId);
                              if (!sale)
@@ -440,13 +451,8 @@ void AdminApi::install(QHttpServer &server) const
                                  db, d.goodsId, d.on, d.message);
                              !s)
                              return databaseFailed(s.error());
-                         // Applied here at once; other instances pick it up on reload.
-                         if (d.goodsId)
-                             ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
-                         else
-                             ctx->killSwitch->setSite(d.on, d.message);
                          AdminOutcome o;
-                         o.body = ctx->killSwitch->toJson();
+                         o.degradation = d; // applied once committed
                          return o;
                      });
         }));
