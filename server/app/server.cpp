@@ -2,6 +2,7 @@
 
 #include "adminapi.h"
 #include "admissiongate.h"
+#include "amqpurl.h"
 #include "catalogrefresher.h"
 #include "circuitbreaker.h"
 #include "connectionguard.h"
@@ -14,6 +15,7 @@
 #include "pathsigner.h"
 #include "productbuckets.h"
 #include "requestdecoding.h"
+#include "reservationpublisher.h"
 #include "salecatalog.h"
 #include "salemetrics.h"
 #include "sessiontokens.h"
@@ -44,6 +46,8 @@ Server::~Server()
     // Listeners first: no request may reach a service that is being destroyed.
     m_shopperListeners.reset();
     m_adminListeners.reset();
+    if (m_publisher)
+        m_publisher->stop();
     if (m_sql)
         m_sql->waitForDone();
     m_probeThread.quit();
@@ -121,6 +125,23 @@ Status Server::startHttp()
     if (m_config.adminToken.isEmpty())
         qCWarning(lcServer) << "no admin-token: the admin API refuses every call";
 
+    // Order messages: one publisher (own thread and connection) for every HTTP thread.
+    const Result<amqp::AmqpUrl> amqpUrl = amqp::AmqpUrl::parse(m_config.amqpUrl);
+    if (!amqpUrl)
+        return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
+    amqp::PublisherOptions publisherOptions;
+    publisherOptions.url = amqpUrl.value();
+    m_publisher = std::make_unique<amqp::ReservationPublisher>(publisherOptions);
+    connect(m_publisher.get(), &amqp::ReservationPublisher::connected, this, [this] {
+        m_health.report(QStringLiteral("rabbitmq"), true, QStringLiteral("publisher connected"));
+    });
+    connect(m_publisher.get(), &amqp::ReservationPublisher::disconnected, this,
+            [this](const QString &reason) {
+                qCWarning(lcServer).noquote() << "RabbitMQ publisher:" << reason;
+                m_health.report(QStringLiteral("rabbitmq"), false, reason);
+            });
+    m_publisher->start();
+
     m_refresher = new catalog::CatalogRefresher(*m_sql, *m_catalog, *m_killSwitch, *m_buckets,
                                                 m_config.configRefreshMs, this);
     connect(m_refresher, &catalog::CatalogRefresher::refreshed, this,
@@ -143,6 +164,8 @@ Status Server::startHttp()
     context.metrics = m_metrics.get();
     context.adminToken = m_config.adminToken.toUtf8();
     context.buyWaitMs = m_config.buyWaitMs;
+    context.redisUrl = m_config.redisUrl;
+    context.publisher = m_publisher.get();
     const QPointer<Server> self(this);
     context.ready = [self] {
         return self && self->m_catalogLoaded;

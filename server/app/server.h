@@ -18,6 +18,9 @@ class SqlExecutor;
 namespace http {
 class ListenerPool;
 }
+namespace amqp {
+class ReservationPublisher;
+}
 namespace catalog {
 class SaleCatalog;
 class CatalogRefresher;
@@ -72,6 +75,7 @@ private:
     std::unique_ptr<users::PasswordHasher> m_passwords;
     std::unique_ptr<users::SessionTokens> m_sessions;
     std::unique_ptr<metrics::SaleMetrics> m_metrics;
+    std::unique_ptr<amqp::ReservationPublisher> m_publisher;
     catalog::CatalogRefresher *m_refresher = nullptr;
     bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
     std::unique_ptr<http::ListenerPool> m_shopperListeners;

@@ -7,10 +7,12 @@
 #include "jsonresponse.h"
 #include "killswitch.h"
 #include "pathsigner.h"
+#include "redis.h"
 #include "requestdecoding.h"
 #include "routehelpers.h"
 #include "salecatalog.h"
 #include "salemetrics.h"
+#include "salescripts.h"
 #include "sqlexecutor.h"
 
 #include <QDateTime>
@@ -73,7 +75,12 @@ struct AdminOutcome
     QList<SaleRecord> sales; ///< answer with {sales: [SaleStatus]}
     bool listSales = false;
     std::optional<DegradationInput> degradation; ///< a switch to apply here once committed
+    qint64 preload = -1; ///< stock to load into Redis once committed (schedule)
+    qint64 topUp = 0; ///< units to add in Redis once committed (stock top-up)
 };
+
+// The admin thread's Redis scripts (the Redis client is per thread; install() sets it).
+thread_local std::optional<redis::SaleScripts> adminScripts;
 
 AdminOutcome failed(int status, const QString &code, const QString &message)
 {
@@ -140,37 +147,60 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
             }
             return outcome;
         })
-        .then(context, [ctx, answer, changed = !action.isEmpty()](const AdminOutcome &o) mutable {
-            if (o.status >= 300)
-                return answer.send(errorResponse(StatusCode(o.status), o.code, o.message));
-            const qint64 now = nowMs();
-            if (changed)
-                ctx->catalog->touch(); // reloads begun before this change are dropped
-            if (o.degradation) {
-                // Applied here at once; other instances pick it up on reload.
-                const DegradationInput &d = *o.degradation;
-                if (d.goodsId)
-                    ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
-                else
-                    ctx->killSwitch->setSite(d.on, d.message);
-                answer.send(jsonResponse(ctx->killSwitch->toJson()));
-            } else if (o.sale) {
-                ctx->catalog->upsert(*o.sale);
-                answer.send(
-                    jsonResponse(AdminApi::saleStatus(*ctx, *o.sale, now), StatusCode(o.status)));
-            } else if (o.listSales) {
-                QJsonArray list;
-                for (const SaleRecord &sale : o.sales)
-                    list.append(AdminApi::saleStatus(*ctx, sale, now));
-                answer.send(jsonResponse({{QStringLiteral("sales"), list},
-                                          {QStringLiteral("serverTime"), formatTime(now)}}));
-            } else {
-                answer.send(jsonResponse(o.body, StatusCode(o.status)));
-            }
-            if (changed && ctx->refresher)
-                QMetaObject::invokeMethod(ctx->refresher, &catalog::CatalogRefresher::refresh,
-                                          Qt::QueuedConnection);
-        });
+        .then(context,
+              [ctx, context, answer, changed = !action.isEmpty()](const AdminOutcome &o) mutable {
+                  if (o.status >= 300)
+                      return answer.send(errorResponse(StatusCode(o.status), o.code, o.message));
+                  const qint64 now = nowMs();
+                  if (changed)
+                      ctx->catalog->touch(); // reloads begun before this change are dropped
+                  if (o.sale && (o.preload >= 0 || o.topUp > 0)) {
+                      if (!adminScripts) {
+                          qCWarning(lcAdmin) << "no Redis: the stock of" << o.sale->goods.goodsId
+                                             << "is not loaded";
+                      } else {
+                          const qint64 id = o.sale->goods.goodsId;
+                          const auto logged = [id](const redis::PreloadOutcome &p) {
+                              if (p.kind == redis::PreloadOutcome::Kind::Error)
+                                  qCWarning(lcAdmin).noquote()
+                                      << "Redis stock of" << id << "failed:" << p.error;
+                              else if (p.kind == redis::PreloadOutcome::Kind::AlreadyLive)
+                                  qCWarning(lcAdmin) << "Redis stock of" << id << "already live at"
+                                                     << p.stock << "(kept; use a top-up to add)";
+                              else
+                                  qCInfo(lcAdmin) << "Redis stock of" << id << "now" << p.stock;
+                          };
+                          if (o.preload >= 0)
+                              adminScripts->preload(id, o.preload, context, logged);
+                          else
+                              adminScripts->topUp(id, o.topUp, context, logged);
+                      }
+                  }
+                  if (o.degradation) {
+                      // Applied here at once; other instances pick it up on reload.
+                      const DegradationInput &d = *o.degradation;
+                      if (d.goodsId)
+                          ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
+                      else
+                          ctx->killSwitch->setSite(d.on, d.message);
+                      answer.send(jsonResponse(ctx->killSwitch->toJson()));
+                  } else if (o.sale) {
+                      ctx->catalog->upsert(*o.sale);
+                      answer.send(jsonResponse(AdminApi::saleStatus(*ctx, *o.sale, now),
+                                               StatusCode(o.status)));
+                  } else if (o.listSales) {
+                      QJsonArray list;
+                      for (const SaleRecord &sale : o.sales)
+                          list.append(AdminApi::saleStatus(*ctx, sale, now));
+                      answer.send(jsonResponse({{QStringLiteral("sales"), list},
+                                                {QStringLiteral("serverTime"), formatTime(now)}}));
+                  } else {
+                      answer.send(jsonResponse(o.body, StatusCode(o.status)));
+                  }
+                  if (changed && ctx->refresher)
+                      QMetaObject::invokeMethod(ctx->refresher, &catalog::CatalogRefresher::refresh,
+                                                Qt::QueuedConnection);
+              });
 }
 
 QJsonObject scheduleJson(const sale::SaleSchedule &s)
@@ -252,6 +282,15 @@ void AdminApi::install(QHttpServer &server) const
     const auto ctx = std::make_shared<const ApiContext>(m_context);
     QHttpServer *self = &server;
     using Method = QHttpServerRequest::Method;
+
+    if (!ctx->redisUrl.isEmpty()) {
+        Result<std::unique_ptr<redis::Redis>> opened =
+            redis::Redis::open(ctx->redisUrl, redis::RedisOptions {}, &server);
+        if (opened)
+            adminScripts.emplace(opened.value().release(), ctx->windowMs);
+        else
+            qCWarning(lcAdmin).noquote() << "no Redis for the admin API:" << opened.error();
+    }
 
     // Every admin route checks the token first, whatever the route.
     const auto guarded = [ctx](auto handler) {
@@ -378,8 +417,10 @@ void AdminApi::install(QHttpServer &server) const
             runAdmin(ctx, self, std::move(responder), actorOf(request),
                      QStringLiteral("sale.schedule"), QString::number(goodsId), scheduleJson(s),
                      [s, goodsId](QSqlDatabase &db) {
-                         return fromSale(
+                         AdminOutcome o = fromSale(
                              catalog::catalogstore::scheduleSale(db, goodsId, s, nowMs()), goodsId);
+                         o.preload = s.stock;
+                         return o;
                      });
         }));
     refuseOtherMethods(server, QStringLiteral("/admin/sales/<arg>"), QStringLiteral("GET, PUT"));
@@ -399,8 +440,10 @@ void AdminApi::install(QHttpServer &server) const
                                       return failed(
                                           409, QStringLiteral("not_scheduled"),
                                           QStringLiteral("Schedule the sale before adding stock."));
-                                  return fromSale(catalog::catalogstore::addStock(db, goodsId, add),
-                                                  goodsId);
+                                  AdminOutcome o = fromSale(
+                                      catalog::catalogstore::addStock(db, goodsId, add), goodsId);
+                                  o.topUp = add;
+                                  return o;
                               });
                  }));
     refuseOtherMethods(server, QStringLiteral("/admin/sales/<arg>/stock"), QStringLiteral("POST"));

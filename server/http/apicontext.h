@@ -21,6 +21,9 @@ class CircuitBreaker;
 class KillSwitch;
 class ProductBuckets;
 } // namespace flashsale::sale
+namespace flashsale::amqp {
+class ReservationPublisher;
+}
 namespace flashsale::users {
 class PasswordHasher;
 class SessionTokens;
@@ -48,6 +51,9 @@ struct ApiContext
     const users::SessionTokens *sessions = nullptr;
     metrics::SaleMetrics *metrics = nullptr;
     QByteArray adminToken; ///< the admin API's bearer token; empty refuses every admin call
+    QString redisUrl; ///< each HTTP thread opens its own client; empty: no reservations
+    int windowMs = 10'000; ///< the per-shopper request window of the reserve script
+    amqp::ReservationPublisher *publisher = nullptr; ///< order messages (thread-safe)
     int buyWaitMs = 5; ///< how long a buy request may wait for a token
     std::function<bool()> ready; ///< true when this instance takes traffic (/readyz)
 };

@@ -11,10 +11,13 @@
 #include "passwordhasher.h"
 #include "productbuckets.h"
 #include "prometheustext.h"
+#include "redis.h"
 #include "requestdecoding.h"
+#include "reservationpublisher.h"
 #include "routehelpers.h"
 #include "salecatalog.h"
 #include "salemetrics.h"
+#include "salescripts.h"
 #include "sessiontokens.h"
 #include "shopperorders.h"
 #include "sqlexecutor.h"
@@ -52,6 +55,12 @@ QHttpServerResponse unavailable(const QString &what)
 {
     return degradedResponse(
         QStringLiteral("We cannot %1 right now. Please try again in a moment.").arg(what), 2);
+}
+
+QHttpServerResponse soldOut()
+{
+    return errorResponse(StatusCode::Gone, QStringLiteral("sold_out"),
+                         QStringLiteral("Sold out. Better luck next time!"));
 }
 
 QHttpServerResponse noSale(qint64 goodsId)
@@ -199,82 +208,156 @@ void ShopperApi::install(QHttpServer &server) const
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/path"), QStringLiteral("GET"));
 
-    // The buy path: every check that needs no remote call, cheapest first (DESIGN.md).
+    // This thread's own Redis client (the client is per thread), for the reserve step and
+    // the status poll. Owned by the server, so it goes with this thread's server.
+    redis::Redis *redisClient = nullptr;
+    if (!ctx->redisUrl.isEmpty()) {
+        Result<std::unique_ptr<redis::Redis>> opened =
+            redis::Redis::open(ctx->redisUrl, redis::RedisOptions {}, &server);
+        if (opened)
+            redisClient = opened.value().release();
+        else
+            qCWarning(lcShopper).noquote() << "no Redis on this thread:" << opened.error();
+    }
+    const std::optional<redis::SaleScripts> scripts = redisClient
+        ? std::optional<redis::SaleScripts>(redis::SaleScripts(redisClient, ctx->windowMs))
+        : std::nullopt;
+
+    // The buy path, cheapest check first (DESIGN.md): gate, window, path, sold-out mark,
+    // bucket; then one Redis script reserves, RabbitMQ gets the order message, and the
+    // shopper hears 202.
     server.route(
         QStringLiteral("/api/sales/<arg>/<arg>/orders"), QHttpServerRequest::Method::Post,
-        [ctx](qint64 goodsId, const QString &path, const QHttpServerRequest &request) {
+        [ctx, self, scripts](qint64 goodsId, const QString &path, const QHttpServerRequest &request,
+                             QHttpServerResponder &&responder) {
             auto ticket = ctx->admission->tryEnter();
-            if (!ticket) {
-                ctx->metrics->count(Outcome::Degraded);
-                return degradedResponse(
-                    QStringLiteral("So many shoppers right now! Please try again in a second."));
-            }
+            const auto refuse = [&](Outcome outcome, const QHttpServerResponse &response) {
+                ctx->metrics->count(outcome);
+                response.write(std::move(responder));
+            };
+            if (!ticket)
+                return refuse(Outcome::Degraded,
+                              degradedResponse(QStringLiteral(
+                                  "So many shoppers right now! Please try again in a second.")));
             const qint64 now = nowMs();
             const auto session = ctx->sessions->verifyHeader(request.value("authorization"), now);
-            if (!session) {
-                ctx->metrics->count(Outcome::Rejected);
-                return unauthorized();
-            }
+            if (!session)
+                return refuse(Outcome::Rejected, unauthorized());
             const auto sales = ctx->catalog->snapshot();
             const auto it = sales->constFind(goodsId);
-            if (it == sales->cend() || !it->schedule) {
-                ctx->metrics->count(Outcome::Rejected);
-                return noSale(goodsId);
-            }
+            if (it == sales->cend() || !it->schedule)
+                return refuse(Outcome::Rejected, noSale(goodsId));
             // 1 gate
-            if (const auto message = ctx->killSwitch->blocked(goodsId)) {
-                ctx->metrics->count(Outcome::Degraded);
-                return degradedResponse(*message, 5);
-            }
-            if (!ctx->redisBreaker->allow()) {
-                ctx->metrics->count(Outcome::Degraded);
-                return degradedResponse(
-                    QStringLiteral(
-                        "The sale is catching its breath. Please try again in a moment."),
-                    2);
-            }
+            if (const auto message = ctx->killSwitch->blocked(goodsId))
+                return refuse(Outcome::Degraded, degradedResponse(*message, 5));
             // 2 window
             const sale::SaleSchedule &schedule = *it->schedule;
-            if (now < schedule.startAtMs) {
-                ctx->metrics->count(Outcome::Rejected);
-                return errorResponse(
-                    StatusCode::Forbidden, QStringLiteral("not_started"),
-                    QStringLiteral("The sale starts at %1.").arg(formatTime(schedule.startAtMs)));
-            }
-            if (now >= schedule.endAtMs) {
-                ctx->metrics->count(Outcome::Rejected);
-                return errorResponse(StatusCode::Gone, QStringLiteral("ended"),
-                                     QStringLiteral("The sale has ended."));
-            }
+            if (now < schedule.startAtMs)
+                return refuse(Outcome::Rejected,
+                              errorResponse(StatusCode::Forbidden, QStringLiteral("not_started"),
+                                            QStringLiteral("The sale starts at %1.")
+                                                .arg(formatTime(schedule.startAtMs))));
+            if (now >= schedule.endAtMs)
+                return refuse(Outcome::Rejected,
+                              errorResponse(StatusCode::Gone, QStringLiteral("ended"),
+                                            QStringLiteral("The sale has ended.")));
             // 3 path
-            if (!sale::PathSigner(it->pathSecret).verify(session->userId, goodsId, path)) {
-                ctx->metrics->count(Outcome::Rejected);
-                return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
-                                     QStringLiteral("There is nothing at this address."));
-            }
+            if (!sale::PathSigner(it->pathSecret).verify(session->userId, goodsId, path))
+                return refuse(Outcome::Rejected,
+                              errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                                            QStringLiteral("There is nothing at this address.")));
             // 4 sold-out mark
-            if (ctx->catalog->isSoldOut(goodsId)) {
-                ctx->metrics->count(Outcome::SoldOut);
-                return errorResponse(StatusCode::Gone, QStringLiteral("sold_out"),
-                                     QStringLiteral("Sold out. Better luck next time!"));
-            }
+            if (ctx->catalog->isSoldOut(goodsId))
+                return refuse(Outcome::SoldOut, soldOut());
             // 5 bucket
-            const auto bucket = ctx->buckets->bucket(goodsId);
-            if (bucket && !bucket->tryAcquire()) {
-                ctx->metrics->count(Outcome::RateLimited);
+            if (const auto bucket = ctx->buckets->bucket(goodsId);
+                bucket && !bucket->tryAcquire()) {
                 const double wait =
                     std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
-                return errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
-                                      QStringLiteral("Too many shoppers at once: please retry."),
-                                      int(std::ceil(wait)));
+                return refuse(
+                    Outcome::RateLimited,
+                    errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
+                                   QStringLiteral("Too many shoppers at once: please retry."),
+                                   int(std::ceil(wait))));
             }
-            // 6 reserve, 7 publish: need the Redis client and the AMQP publisher, which
-            // this build does not have yet. Say so rather than pretend.
-            ctx->metrics->count(Outcome::Degraded);
-            return degradedResponse(
-                QStringLiteral(
-                    "Reservations are not open on this server yet. Please try again later."),
-                5);
+            // The dependencies' breakers: an open one answers at once instead of hanging.
+            if (!scripts || !ctx->publisher || !ctx->redisBreaker->allow())
+                return refuse(Outcome::Degraded,
+                              degradedResponse(QStringLiteral("The sale is catching its breath. "
+                                                              "Please try again in a moment."),
+                                               2));
+            // 6 reserve
+            DeferredAnswer answer(std::move(responder));
+            auto held = std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket));
+            const qint64 userId = session->userId;
+            scripts->reserve(
+                goodsId, userId, self,
+                [ctx, self, answer, held, goodsId](const redis::ReserveOutcome &o) mutable {
+                    using Kind = redis::ReserveOutcome::Kind;
+                    if (o.kind == Kind::Error) {
+                        ctx->redisBreaker->recordFailure();
+                        qCWarning(lcShopper).noquote() << "reserve failed:" << o.error;
+                        ctx->metrics->count(Outcome::Degraded);
+                        return answer.send(degradedResponse(
+                            QStringLiteral(
+                                "The sale is catching its breath. Please try again in a moment."),
+                            2));
+                    }
+                    ctx->redisBreaker->recordSuccess();
+                    switch (o.kind) {
+                    case Kind::SoldOut:
+                        ctx->catalog->setSoldOut(goodsId, true);
+                        ctx->metrics->count(Outcome::SoldOut);
+                        return answer.send(soldOut());
+                    case Kind::Duplicate:
+                        ctx->metrics->count(Outcome::Duplicate);
+                        return answer.send(
+                            errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
+                                          QStringLiteral("You already have this one.")));
+                    case Kind::TooFrequent:
+                        ctx->metrics->count(Outcome::TooFrequent);
+                        return answer.send(errorWithRetry(
+                            StatusCode::TooManyRequests, QStringLiteral("too_frequent"),
+                            QStringLiteral("Easy! One try at a time."), 1));
+                    case Kind::NoSuchSale:
+                        ctx->metrics->count(Outcome::Degraded);
+                        return answer.send(degradedResponse(
+                            QStringLiteral(
+                                "The sale's stock is not loaded yet. Please try again shortly."),
+                            2));
+                    case Kind::Reserved:
+                    case Kind::Error:
+                        break;
+                    }
+                    // 7 publish, with confirms; 8 answer. A failed publish leaves the reservation
+                    // pending in Redis, where the reconciler finds it: the 202 holds either way.
+                    amqp::Reservation reservation;
+                    reservation.id = QString::fromLatin1(o.reservationId());
+                    reservation.goodsId = o.goodsId;
+                    reservation.userId = o.userId;
+                    reservation.reservedAtMs = o.reservedAtMs;
+                    const qint64 position = o.sequence;
+                    ctx->publisher->publish(
+                        reservation, self,
+                        [ctx, answer, held, position](const amqp::Reservation &r,
+                                                      const Status &published) mutable {
+                            if (published.ok()) {
+                                ctx->rabbitBreaker->recordSuccess();
+                            } else {
+                                ctx->rabbitBreaker->recordFailure();
+                                qCWarning(lcShopper).noquote()
+                                    << "reservation" << r.id
+                                    << "not confirmed, left to the reconciler:"
+                                    << published.error();
+                            }
+                            ctx->metrics->count(Outcome::Queued);
+                            answer.send(
+                                jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
+                                              {QStringLiteral("reservation"), r.id},
+                                              {QStringLiteral("position"), position}},
+                                             StatusCode::Accepted));
+                        });
+                });
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
                        QStringLiteral("POST"));
@@ -283,31 +366,59 @@ void ShopperApi::install(QHttpServer &server) const
     // "queued" and the Redis side of a cancellation come with the Redis client).
     server.route(
         QStringLiteral("/api/sales/<arg>/orders/me"), QHttpServerRequest::Method::Get,
-        [ctx, self](qint64 goodsId, const QHttpServerRequest &request,
-                    QHttpServerResponder &&responder) {
+        [ctx, self, scripts](qint64 goodsId, const QHttpServerRequest &request,
+                             QHttpServerResponder &&responder) {
             const auto session =
                 ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
             if (!session)
                 return unauthorized().write(std::move(responder));
             DeferredAnswer answer(std::move(responder));
             const qint64 userId = session->userId;
-            ctx->sql
-                ->run([userId, goodsId](QSqlDatabase &db) {
-                    return catalog::shopperorders::findForGoods(db, userId, goodsId);
-                })
-                .then(self,
-                      [answer](const Result<std::optional<catalog::ShopperOrder>> &found) mutable {
-                          if (!found) {
-                              qCWarning(lcShopper).noquote() << found.error();
-                              return answer.send(unavailable(QStringLiteral("look up your order")));
-                          }
-                          if (!found.value())
-                              return answer.send(jsonResponse(
-                                  {{QStringLiteral("status"), QStringLiteral("none")}}));
-                          answer.send(
-                              jsonResponse({{QStringLiteral("status"), QStringLiteral("created")},
-                                            {QStringLiteral("orderId"), found.value()->orderId}}));
-                      });
+            const auto fromDatabase = [ctx, self, userId, goodsId](DeferredAnswer answer) {
+                ctx->sql
+                    ->run([userId, goodsId](QSqlDatabase &db) {
+                        return catalog::shopperorders::findForGoods(db, userId, goodsId);
+                    })
+                    .then(self,
+                          [answer](
+                              const Result<std::optional<catalog::ShopperOrder>> &found) mutable {
+                              if (!found) {
+                                  qCWarning(lcShopper).noquote() << found.error();
+                                  return answer.send(
+                                      unavailable(QStringLiteral("look up your order")));
+                              }
+                              if (!found.value())
+                                  return answer.send(jsonResponse(
+                                      {{QStringLiteral("status"), QStringLiteral("none")}}));
+                              answer.send(jsonResponse(
+                                  {{QStringLiteral("status"), QStringLiteral("created")},
+                                   {QStringLiteral("orderId"), found.value()->orderId}}));
+                          });
+            };
+            if (!scripts)
+                return fromDatabase(answer);
+            // Redis knows queued and failed; the database is the word on orders.
+            scripts->status(goodsId, userId, self,
+                            [answer, fromDatabase](const redis::ShopperStatus &st) mutable {
+                                using State = redis::ShopperStatus::State;
+                                switch (st.state) {
+                                case State::Queued:
+                                    return answer.send(jsonResponse(
+                                        {{QStringLiteral("status"), QStringLiteral("queued")},
+                                         {QStringLiteral("position"), st.position}}));
+                                case State::Created:
+                                    return answer.send(jsonResponse(
+                                        {{QStringLiteral("status"), QStringLiteral("created")},
+                                         {QStringLiteral("orderId"), st.orderId}}));
+                                case State::Failed:
+                                    return answer.send(jsonResponse(
+                                        {{QStringLiteral("status"), QStringLiteral("failed")}}));
+                                case State::None:
+                                case State::Error:
+                                    break;
+                                }
+                                fromDatabase(answer);
+                            });
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/orders/me"), QStringLiteral("GET"));
 

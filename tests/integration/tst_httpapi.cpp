@@ -181,6 +181,8 @@ private:
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("FLASHSALE_DATABASE_URL"), m_databaseUrl);
+        env.insert(QStringLiteral("FLASHSALE_REDIS_URL"), TestServices::instance().redisUrl());
+        env.insert(QStringLiteral("FLASHSALE_AMQP_URL"), TestServices::instance().amqpUrl());
         return env;
     }
 
@@ -629,6 +631,67 @@ private Q_SLOTS:
                  1);
     }
 
+    void buyReservesExactlyTheStock()
+    {
+        // 12 shoppers, stock 4, all at once: exactly 4 reservations (positions 1..4), the
+        // rest sold out; a second try is a duplicate (or too frequent), never a second unit.
+        const qint64 id = createGoods(QStringLiteral("Bike"));
+        const qint64 t = now();
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t + 3'600'000, 4).status, 200);
+        QList<QByteArray> tokens;
+        QList<QUrl> buys;
+        for (int i = 0; i < 12; ++i) {
+            const QByteArray body =
+                QString::fromLatin1(j("{'username':'buyer%1','password':'secret-pw'}"))
+                    .arg(i)
+                    .toUtf8();
+            QCOMPARE(call("POST", shop(QStringLiteral("/api/users")), body).status, 201);
+            const QByteArray token = "Bearer "
+                + call("POST", shop(QStringLiteral("/api/sessions")), body)
+                      .body.value(QStringLiteral("token"))
+                      .toString()
+                      .toLatin1();
+            const QString path =
+                call("GET", shop(QStringLiteral("/api/sales/%1/path").arg(id)), {}, token)
+                    .body.value(QStringLiteral("path"))
+                    .toString();
+            tokens.append(token);
+            buys.append(shop(QStringLiteral("/api/sales/%1/%2/orders").arg(id).arg(path)));
+        }
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 12; ++i)
+            replies.append(send("POST", buys[i], {}, tokens[i]));
+        QSet<QString> reservations;
+        QSet<qint64> positions;
+        int soldOut = 0;
+        int winner = -1;
+        for (int i = 0; i < 12; ++i) {
+            const Reply r = wait(replies[i]);
+            if (r.status == 202) {
+                QCOMPARE(r.body.value(QStringLiteral("status")).toString(),
+                         QStringLiteral("queued"));
+                reservations.insert(r.body.value(QStringLiteral("reservation")).toString());
+                positions.insert(r.body.value(QStringLiteral("position")).toInteger());
+                winner = i;
+            } else {
+                QVERIFY2(r.status == 410 && r.error() == u"sold_out", r.raw.constData());
+                ++soldOut;
+            }
+        }
+        QCOMPARE(reservations.size(), 4);
+        QCOMPARE(positions, (QSet<qint64> {1, 2, 3, 4}));
+        QCOMPARE(soldOut, 8);
+        const Reply again = call("POST", buys[winner], {}, tokens[winner]);
+        QVERIFY2(again.status == 409 || again.status == 429 || again.status == 410,
+                 again.raw.constData());
+        const Reply me = call("GET", shop(QStringLiteral("/api/sales/%1/orders/me").arg(id)), {},
+                              tokens[winner]);
+        QCOMPARE(me.status, 200);
+        QVERIFY2(me.body.value(QStringLiteral("status")).toString() == u"queued"
+                     || me.body.value(QStringLiteral("status")).toString() == u"created",
+                 me.raw.constData());
+    }
+
     void switchesAndRatesReachAnotherInstanceWithinASecond()
     {
         ServerProcess second;
@@ -685,7 +748,7 @@ private Q_SLOTS:
         bool limited = false;
         while (!limited && timer.elapsed() < 1000) {
             r = call("POST", buy, {}, bearer());
-            limited = r.status == 429;
+            limited = r.error() == u"rate_limited";
         }
         QVERIFY2(limited, r.raw.constData());
         QCOMPARE(r.error(), QStringLiteral("rate_limited"));
