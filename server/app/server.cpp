@@ -132,13 +132,11 @@ Status Server::startHttp()
     amqp::PublisherOptions publisherOptions;
     publisherOptions.url = amqpUrl.value();
     m_publisher = std::make_unique<amqp::ReservationPublisher>(publisherOptions);
-    connect(m_publisher.get(), &amqp::ReservationPublisher::connected, this, [this] {
-        m_health.report(QStringLiteral("rabbitmq"), true, QStringLiteral("publisher connected"));
-    });
+    // Logged, not put in /healthz: a broker restart is absorbed by the publisher (it
+    // republishes), and the buy path sees RabbitMQ through its breaker.
     connect(m_publisher.get(), &amqp::ReservationPublisher::disconnected, this,
-            [this](const QString &reason) {
+            [](const QString &reason) {
                 qCWarning(lcServer).noquote() << "RabbitMQ publisher:" << reason;
-                m_health.report(QStringLiteral("rabbitmq"), false, reason);
             });
     m_publisher->start();
 
