@@ -52,6 +52,35 @@ QList<ConfigOption> ServerConfig::options()
         {QStringLiteral("log-rules"), QString(),
          QStringLiteral("Logging filter rules, e.g. 'flashsale.*.debug=true'."),
          QStringLiteral("rules")},
+        {QStringLiteral("admin-listen"), QStringLiteral("127.0.0.1:8081"),
+         QStringLiteral("Address of the admin API (keep it on loopback or a private network)."),
+         QStringLiteral("host:port")},
+        {QStringLiteral("admin-token"), QString(),
+         QStringLiteral("Bearer token of the admin API; without one every admin call is refused."),
+         QStringLiteral("token")},
+        {QStringLiteral("http-threads"), QStringLiteral("2"),
+         QStringLiteral("Event-loop threads serving the shoppers' API (1-64)."),
+         QStringLiteral("n")},
+        {QStringLiteral("sql-threads"), QStringLiteral("4"),
+         QStringLiteral("Threads and connections for database calls (1-64)."), QStringLiteral("n")},
+        {QStringLiteral("session-secret"), QString(),
+         QStringLiteral("Secret that signs session tokens; the same on every API instance "
+                        "(default: random, valid for this process only)."),
+         QStringLiteral("secret")},
+        {QStringLiteral("session-lifetime"), QStringLiteral("86400"),
+         QStringLiteral("Seconds a session token stays valid."), QStringLiteral("s")},
+        {QStringLiteral("password-iterations"), QStringLiteral("100000"),
+         QStringLiteral("PBKDF2 iterations for new passwords (1000-10000000)."),
+         QStringLiteral("n")},
+        {QStringLiteral("max-in-flight"), QStringLiteral("1000"),
+         QStringLiteral("Buy requests in flight past which 503 is answered at once."),
+         QStringLiteral("n")},
+        {QStringLiteral("buy-wait"), QStringLiteral("5"),
+         QStringLiteral("Milliseconds a buy request may wait for a token of its product's bucket."),
+         QStringLiteral("ms")},
+        {QStringLiteral("config-refresh"), QStringLiteral("500"),
+         QStringLiteral("Milliseconds between reloads of sales and switches from the database."),
+         QStringLiteral("ms")},
     };
 }
 
@@ -92,6 +121,45 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
     config.redisUrl = layers.value(QStringLiteral("redis-url"));
     config.amqpUrl = layers.value(QStringLiteral("amqp-url"));
     config.logRules = layers.value(QStringLiteral("log-rules"));
+
+    const Result<ListenAddress> adminListen =
+        ListenAddress::parse(layers.value(QStringLiteral("admin-listen")));
+    if (!adminListen)
+        return Result<ServerConfig>::failure(QStringLiteral("admin-listen: ")
+                                             + adminListen.error());
+    config.adminListen = adminListen.value();
+    config.adminToken = layers.value(QStringLiteral("admin-token"));
+    config.sessionSecret = layers.value(QStringLiteral("session-secret"));
+
+    struct IntSetting
+    {
+        const char *name;
+        int *target;
+        int min;
+        int max;
+    };
+    const IntSetting ints[] = {
+        {"http-threads", &config.httpThreads, 1, 64},
+        {"sql-threads", &config.sqlThreads, 1, 64},
+        {"session-lifetime", &config.sessionLifetimeSeconds, 60, 366 * 86400},
+        {"password-iterations", &config.passwordIterations, 1000, 10'000'000},
+        {"max-in-flight", &config.maxInFlight, 1, 1'000'000},
+        {"buy-wait", &config.buyWaitMs, 0, 1000},
+        {"config-refresh", &config.configRefreshMs, 50, 60'000},
+    };
+    for (const IntSetting &setting : ints) {
+        const QString name = QString::fromLatin1(setting.name);
+        const QString text = layers.value(name);
+        bool ok = false;
+        const int value = text.toInt(&ok);
+        if (!ok || value < setting.min || value > setting.max)
+            return Result<ServerConfig>::failure(QStringLiteral("%1: '%2' is not a whole number "
+                                                                "from %3 to %4")
+                                                     .arg(name, text)
+                                                     .arg(setting.min)
+                                                     .arg(setting.max));
+        *setting.target = value;
+    }
     return config;
 }
 
