@@ -23,6 +23,7 @@ public:
 
     adminapi::AdminClient &client() { return m_client; }
     ProductsTableModel &products() { return m_products; }
+    const ProductsTableModel &products() const { return m_products; }
     LiveHistory &history() { return m_history; }
     const adminapi::Degradation &degradation() const { return m_degradation; }
     /// Breaker states from the newest live message (name -> closed/open/half_open).
