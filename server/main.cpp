@@ -9,8 +9,8 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 
 using namespace flashsale;
 
@@ -29,16 +29,16 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("flashsale-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FLASHSALE_VERSION));
-    qSetMessagePattern(QStringLiteral(
-            "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}D%{endif}%{if-info}I%{endif}"
-            "%{if-warning}W%{endif}%{if-critical}E%{endif}%{if-fatal}F%{endif} "
-            "%{category}: %{message}"));
+    qSetMessagePattern(
+        QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}D%{endif}%{if-info}I%{endif}"
+                       "%{if-warning}W%{endif}%{if-critical}E%{endif}%{if-fatal}F%{endif} "
+                       "%{category}: %{message}"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Flash sale server: the shoppers' HTTP API, the buy pipeline and the order "
-            "workers.\nEvery option can also be set in the INI file given by --config or in "
-            "the environment variable named beside it."));
+        "Flash sale server: the shoppers' HTTP API, the buy pipeline and the order "
+        "workers.\nEvery option can also be set in the INI file given by --config or in "
+        "the environment variable named beside it."));
     parser.addHelpOption();
     parser.addVersionOption();
     LayeredConfig layers(ServerConfig::options());

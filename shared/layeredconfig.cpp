@@ -10,7 +10,9 @@ namespace {
 const QString configOptionName = QStringLiteral("config");
 }
 
-LayeredConfig::LayeredConfig(QList<ConfigOption> options) : m_options(std::move(options)) { }
+LayeredConfig::LayeredConfig(QList<ConfigOption> options)
+    : m_options(std::move(options))
+{ }
 
 QString LayeredConfig::environmentName(const QString &name)
 {
@@ -35,18 +37,17 @@ QString LayeredConfig::sourceName(Source source)
 void LayeredConfig::addCommandLineOptions(QCommandLineParser &parser) const
 {
     parser.addOption(QCommandLineOption(
-            configOptionName,
-            QStringLiteral("INI file with settings (env FLASHSALE_CONFIG). Precedence: "
-                           "command line > environment > file > default."),
-            QStringLiteral("file")));
+        configOptionName,
+        QStringLiteral("INI file with settings (env FLASHSALE_CONFIG). Precedence: "
+                       "command line > environment > file > default."),
+        QStringLiteral("file")));
     for (const ConfigOption &option : m_options) {
-        QString help = option.description + QStringLiteral(" (env ")
-                + environmentName(option.name) + QStringLiteral(", default: ")
-                + (option.defaultValue.isEmpty() ? QStringLiteral("none") : option.defaultValue)
-                + u')';
+        QString help = option.description + QStringLiteral(" (env ") + environmentName(option.name)
+            + QStringLiteral(", default: ")
+            + (option.defaultValue.isEmpty() ? QStringLiteral("none") : option.defaultValue) + u')';
         // Every setting takes a value: an empty value name would make it a flag.
         const QString valueName =
-                option.valueName.isEmpty() ? QStringLiteral("value") : option.valueName;
+            option.valueName.isEmpty() ? QStringLiteral("value") : option.valueName;
         parser.addOption(QCommandLineOption(option.name, help, valueName));
     }
 }
@@ -89,7 +90,7 @@ Status LayeredConfig::load(const QString &iniFile, const QProcessEnvironment &en
                 name = name.mid(10);
             if (!m_values.contains(name))
                 return Status::failure(
-                        QStringLiteral("config file %1: unknown setting '%2'").arg(iniFile, key));
+                    QStringLiteral("config file %1: unknown setting '%2'").arg(iniFile, key));
             m_values.insert(name, settings.value(key).toString());
             m_sources.insert(name, Source::File);
         }

@@ -13,7 +13,9 @@ class Result
 {
 public:
     /// A successful result holding \a value.
-    Result(T value) : m_value(std::move(value)) { }
+    Result(T value)
+        : m_value(std::move(value))
+    { }
 
     /// A failed result; \a error says what went wrong, for people.
     static Result failure(QString error)
@@ -55,7 +57,8 @@ public:
 
 private:
     Status() = default;
-    explicit Status(QString error) : m_error(std::move(error))
+    explicit Status(QString error)
+        : m_error(std::move(error))
     {
         if (m_error.isEmpty())
             m_error = QStringLiteral("unknown error");

@@ -14,9 +14,11 @@ namespace flashsale {
 namespace {
 const QString postgresName = QStringLiteral("postgres");
 const QString startupConnection = QStringLiteral("startup");
-}
+} // namespace
 
-Server::Server(ServerConfig config, QObject *parent) : QObject(parent), m_config(std::move(config))
+Server::Server(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
 {
     m_probeThread.setObjectName(QStringLiteral("health-probes"));
 }
@@ -39,8 +41,8 @@ Status Server::start()
             return Status::failure(port.error());
         m_httpPort = port.value();
         qCInfo(lcServer).noquote() << QStringLiteral("shopper API on http://%1:%2")
-                                              .arg(m_config.listen.address.toString())
-                                              .arg(m_httpPort);
+                                          .arg(m_config.listen.address.toString())
+                                          .arg(m_httpPort);
     }
     qCInfo(lcServer).noquote() << "started, role" << ServerConfig::roleName(m_config.role);
     return Status::success();
@@ -59,8 +61,8 @@ Status Server::startDatabase()
         db::Migrator migrator(opened.value());
         const Result<int> applied = migrator.migrate();
         if (!applied)
-            return Status::failure(QStringLiteral("PostgreSQL at %1: %2")
-                                           .arg(url->displayName(), applied.error()));
+            return Status::failure(
+                QStringLiteral("PostgreSQL at %1: %2").arg(url->displayName(), applied.error()));
         qCInfo(lcServer).noquote() << "PostgreSQL at" << url->displayName() << "schema up to date,"
                                    << applied.value() << "migrations applied";
     }
@@ -70,11 +72,13 @@ Status Server::startDatabase()
     m_databaseProbe = new db::DatabaseProbe(url.value());
     m_databaseProbe->moveToThread(&m_probeThread);
     connect(&m_probeThread, &QThread::finished, m_databaseProbe, &QObject::deleteLater);
-    connect(m_databaseProbe, &db::DatabaseProbe::checked, this, [this](bool up, const QString &detail) {
-        if (up != m_health.entry(postgresName).up)
-            qCWarning(lcServer).noquote() << "PostgreSQL is" << (up ? "up:" : "down:") << detail;
-        m_health.report(postgresName, up, detail);
-    });
+    connect(m_databaseProbe, &db::DatabaseProbe::checked, this,
+            [this](bool up, const QString &detail) {
+                if (up != m_health.entry(postgresName).up)
+                    qCWarning(lcServer).noquote()
+                        << "PostgreSQL is" << (up ? "up:" : "down:") << detail;
+                m_health.report(postgresName, up, detail);
+            });
     m_probeThread.start();
     QMetaObject::invokeMethod(m_databaseProbe, &db::DatabaseProbe::start, Qt::QueuedConnection);
     return Status::success();

@@ -6,8 +6,7 @@ Result<ListenAddress> ListenAddress::parse(const QString &text)
 {
     const qsizetype colon = text.lastIndexOf(u':');
     if (colon <= 0)
-        return Result<ListenAddress>::failure(
-                QStringLiteral("'%1' is not host:port").arg(text));
+        return Result<ListenAddress>::failure(QStringLiteral("'%1' is not host:port").arg(text));
     QString host = text.left(colon);
     if (host.startsWith(u'[') && host.endsWith(u']'))
         host = host.mid(1, host.size() - 2);
@@ -23,15 +22,15 @@ Result<ListenAddress> ListenAddress::parse(const QString &text)
         result.address = QHostAddress::Any;
     else if (!result.address.setAddress(host))
         return Result<ListenAddress>::failure(
-                QStringLiteral("'%1' is not an IP address (or localhost or *)").arg(host));
+            QStringLiteral("'%1' is not an IP address (or localhost or *)").arg(host));
     return result;
 }
 
 QString ListenAddress::toString() const
 {
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-            ? u'[' + address.toString() + u']'
-            : address.toString();
+        ? u'[' + address.toString() + u']'
+        : address.toString();
     return host + u':' + QString::number(port);
 }
 
@@ -42,7 +41,8 @@ QList<ConfigOption> ServerConfig::options()
          QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
         {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
          QStringLiteral("Address of the shoppers' HTTP API."), QStringLiteral("host:port")},
-        {QStringLiteral("database-url"), QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
+        {QStringLiteral("database-url"),
+         QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
          QStringLiteral("PostgreSQL database."), QStringLiteral("url")},
         {QStringLiteral("redis-url"), QStringLiteral("redis://127.0.0.1:6379"),
          QStringLiteral("Redis server (redis://) or cluster (redis-cluster://h:p,h:p)."),
@@ -80,9 +80,10 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
         config.role = Role::Worker;
     else
         return Result<ServerConfig>::failure(
-                QStringLiteral("role: '%1' is not one of api, worker, all").arg(role));
+            QStringLiteral("role: '%1' is not one of api, worker, all").arg(role));
 
-    const Result<ListenAddress> listen = ListenAddress::parse(layers.value(QStringLiteral("listen")));
+    const Result<ListenAddress> listen =
+        ListenAddress::parse(layers.value(QStringLiteral("listen")));
     if (!listen)
         return Result<ServerConfig>::failure(QStringLiteral("listen: ") + listen.error());
     config.listen = listen.value();

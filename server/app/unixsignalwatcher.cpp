@@ -12,7 +12,8 @@ namespace {
 int pipeFds[2] = {-1, -1};
 }
 
-UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
+UnixSignalWatcher::UnixSignalWatcher(QObject *parent)
+    : QObject(parent)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pipeFds) != 0)
         qFatal("socketpair for signal handling failed");

@@ -12,8 +12,7 @@ DatabaseProbe::DatabaseProbe(DatabaseUrl url, int intervalMs, QObject *parent)
     , m_url(std::move(url))
     , m_connectionName(QStringLiteral("probe-") + QUuid::createUuid().toString(QUuid::Id128))
     , m_intervalMs(intervalMs)
-{
-}
+{ }
 
 DatabaseProbe::~DatabaseProbe()
 {

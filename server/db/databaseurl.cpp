@@ -11,11 +11,11 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
         return Result<DatabaseUrl>::failure(QStringLiteral("database URL is empty"));
     if (!url.isValid())
         return Result<DatabaseUrl>::failure(
-                QStringLiteral("database URL is not a valid URL: %1").arg(url.errorString()));
+            QStringLiteral("database URL is not a valid URL: %1").arg(url.errorString()));
     if (url.scheme() != u"postgres" && url.scheme() != u"postgresql")
         return Result<DatabaseUrl>::failure(
-                QStringLiteral("database URL must start with postgres://, not '%1://'")
-                        .arg(url.scheme()));
+            QStringLiteral("database URL must start with postgres://, not '%1://'")
+                .arg(url.scheme()));
     DatabaseUrl result;
     result.host = url.host();
     if (result.host.isEmpty())
@@ -28,7 +28,7 @@ Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
     result.name = url.path().mid(1);
     if (result.name.isEmpty() || result.name.contains(u'/'))
         return Result<DatabaseUrl>::failure(
-                QStringLiteral("database URL must name one database: postgres://host:port/name"));
+            QStringLiteral("database URL must name one database: postgres://host:port/name"));
     return result;
 }
 

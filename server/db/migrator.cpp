@@ -44,7 +44,9 @@ Status exec(QSqlDatabase &db, const QString &sql)
 
 } // namespace
 
-Migrator::Migrator(QSqlDatabase db) : m_db(std::move(db)) { }
+Migrator::Migrator(QSqlDatabase db)
+    : m_db(std::move(db))
+{ }
 
 QList<int> Migrator::availableVersions()
 {
@@ -54,7 +56,8 @@ QList<int> Migrator::availableVersions()
 Result<int> Migrator::currentVersion()
 {
     QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) || !query.next())
+    if (!query.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL"))
+        || !query.next())
         return Result<int>::failure(describeError(query));
     if (!query.value(0).toBool())
         return 0;
@@ -66,16 +69,18 @@ Result<int> Migrator::currentVersion()
 
 Result<int> Migrator::migrate()
 {
-    if (Status s = exec(m_db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(migrationLockKey)); !s)
+    if (Status s = exec(m_db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(migrationLockKey));
+        !s)
         return Result<int>::failure(QStringLiteral("migration lock: ") + s.error());
     auto unlock = qScopeGuard([this] {
         exec(m_db, QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(migrationLockKey));
     });
 
-    if (Status s = exec(m_db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version ("
-                                             " version integer PRIMARY KEY,"
-                                             " name text NOT NULL,"
-                                             " applied_at timestamptz NOT NULL DEFAULT now())"));
+    if (Status s = exec(m_db,
+                        QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version ("
+                                       " version integer PRIMARY KEY,"
+                                       " name text NOT NULL,"
+                                       " applied_at timestamptz NOT NULL DEFAULT now())"));
         !s)
         return Result<int>::failure(QStringLiteral("schema_version: ") + s.error());
 
@@ -103,8 +108,9 @@ Result<int> Migrator::migrate()
             s = Status::failure(describeError(record));
         if (!s || !m_db.commit()) {
             m_db.rollback();
-            return Result<int>::failure(QStringLiteral("migration %1 failed: %2")
-                                                .arg(migration.name, s ? QStringLiteral("commit failed") : s.error()));
+            return Result<int>::failure(
+                QStringLiteral("migration %1 failed: %2")
+                    .arg(migration.name, s ? QStringLiteral("commit failed") : s.error()));
         }
         qCInfo(lcDatabase) << "applied migration" << migration.name;
         ++applied;

@@ -39,13 +39,13 @@ QJsonObject HealthRegistry::toJson() const
     bool allUp = !m_entries.isEmpty();
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
         allUp = allUp && it->up;
-        dependencies.insert(it.key(),
-                            QJsonObject{
-                                    {QStringLiteral("state"),
-                                     it->up ? QStringLiteral("up") : QStringLiteral("down")},
-                                    {QStringLiteral("detail"), it->detail},
-                                    {QStringLiteral("since"), it->since.toString(Qt::ISODateWithMs)},
-                            });
+        dependencies.insert(
+            it.key(),
+            QJsonObject {
+                {QStringLiteral("state"), it->up ? QStringLiteral("up") : QStringLiteral("down")},
+                {QStringLiteral("detail"), it->detail},
+                {QStringLiteral("since"), it->since.toString(Qt::ISODateWithMs)},
+            });
     }
     return {
         {QStringLiteral("status"), allUp ? QStringLiteral("ok") : QStringLiteral("degraded")},

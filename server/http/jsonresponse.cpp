@@ -11,8 +11,8 @@ QHttpServerResponse errorResponse(QHttpServerResponse::StatusCode status, const 
                                   const QString &message)
 {
     return QHttpServerResponse(
-            QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message}},
-            status);
+        QJsonObject {{QStringLiteral("error"), code}, {QStringLiteral("message"), message}},
+        status);
 }
 
 } // namespace flashsale::http

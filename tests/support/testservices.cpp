@@ -3,6 +3,7 @@
 #include "database.h"
 #include "databaseurl.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -32,7 +33,8 @@ void runDatabaseAdmin(const QString &sql)
             qFatal("test database admin: %s", qPrintable(opened.error()));
         QSqlQuery query(opened.value());
         if (!query.exec(sql))
-            qFatal("test database admin: %s: %s", qPrintable(sql), qPrintable(db::describeError(query)));
+            qFatal("test database admin: %s: %s", qPrintable(sql),
+                   qPrintable(db::describeError(query)));
     }
     db::closeDatabase(name);
 }
@@ -102,7 +104,12 @@ TestServices::TestServices()
         m_settings = readEnvFile(ownStackDir + QStringLiteral("/stack.env"));
     }
     adminDatabaseUrl = m_settings.value(QStringLiteral("FLASHSALE_DATABASE_URL"));
-    std::atexit(cleanUp);
+    // A post routine runs while the application (and so the SQL driver plugin) still
+    // exists; atexit is the fallback for a process without one.
+    if (QCoreApplication::instance())
+        qAddPostRoutine(cleanUp);
+    else
+        std::atexit(cleanUp);
 }
 
 QString TestServices::value(const char *name) const

@@ -38,19 +38,21 @@ private Q_SLOTS:
         QTest::addColumn<int>("source");
 
         const QByteArray ini = "redis-url=redis://file:1\n";
-        QTest::newRow("default") << QByteArray() << QString() << QString()
-                                 << "redis://default:6379" << int(LayeredConfig::Source::Default);
+        QTest::newRow("default") << QByteArray() << QString() << QString() << "redis://default:6379"
+                                 << int(LayeredConfig::Source::Default);
         QTest::newRow("file over default") << ini << QString() << QString() << "redis://file:1"
                                            << int(LayeredConfig::Source::File);
         QTest::newRow("section in file")
-                << QByteArray("[flashsale]\nredis-url=redis://section:3\n") << QString()
-                << QString() << "redis://section:3" << int(LayeredConfig::Source::File);
+            << QByteArray("[flashsale]\nredis-url=redis://section:3\n") << QString() << QString()
+            << "redis://section:3" << int(LayeredConfig::Source::File);
         QTest::newRow("env over file") << ini << "redis://env:2" << QString() << "redis://env:2"
                                        << int(LayeredConfig::Source::Environment);
-        QTest::newRow("cli over env") << ini << "redis://env:2" << "redis://cli:3"
+        QTest::newRow("cli over env") << ini << "redis://env:2"
+                                      << "redis://cli:3"
                                       << "redis://cli:3" << int(LayeredConfig::Source::CommandLine);
-        QTest::newRow("cli over file") << ini << QString() << "redis://cli:3" << "redis://cli:3"
-                                       << int(LayeredConfig::Source::CommandLine);
+        QTest::newRow("cli over file")
+            << ini << QString() << "redis://cli:3"
+            << "redis://cli:3" << int(LayeredConfig::Source::CommandLine);
     }
 
     void precedence()
@@ -84,8 +86,8 @@ private Q_SLOTS:
         LayeredConfig config(options());
         QCommandLineParser parser;
         config.addCommandLineOptions(parser);
-        QVERIFY(parser.parse({QStringLiteral("prog"), QStringLiteral("--listen"),
-                              QStringLiteral("0.0.0.0:9")}));
+        QVERIFY(parser.parse(
+            {QStringLiteral("prog"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:9")}));
         QProcessEnvironment environment;
         environment.insert(QStringLiteral("FLASHSALE_LISTEN"), QStringLiteral("1.1.1.1:1"));
         environment.insert(QStringLiteral("FLASHSALE_REDIS_URL"), QStringLiteral("redis://e:1"));

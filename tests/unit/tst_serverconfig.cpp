@@ -76,7 +76,8 @@ private Q_SLOTS:
         if (valid)
             QCOMPARE(int(config->role), role);
         else
-            QVERIFY2(config.error().startsWith(QStringLiteral("role:")), qPrintable(config.error()));
+            QVERIFY2(config.error().startsWith(QStringLiteral("role:")),
+                     qPrintable(config.error()));
     }
 
     void badListenNamesTheSetting()
