@@ -68,6 +68,9 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
         makePanel(tr("Stock left per product"), tr("units"), QStringLiteral("stock.png")));
     m_panels.append(
         makePanel(tr("Order queue depth"), tr("messages"), QStringLiteral("queue.png")));
+    // Eight outcomes and many products do not fit below a chart: their legends go right.
+    m_panels[RequestsPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
+    m_panels[StockPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
     for (const QString &outcome : adminapi::Stats::outcomes())
         m_requests.insert(
             outcome,

@@ -51,6 +51,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_degradationDock->setWidget(m_degradation);
     addDockWidget(Qt::RightDockWidgetArea, m_degradationDock);
     m_activity = new QListWidget(this);
+    m_activity->setWordWrap(true);
     m_activityDock = new QDockWidget(tr("Activity"), this);
     m_activityDock->setObjectName(QStringLiteral("activityDock"));
     m_activityDock->setWidget(m_activity);
