@@ -142,7 +142,7 @@ void MainWindow::createActions()
     m_export = make(
         tr("&Export report..."), QKeySequence(tr("Ctrl+E")), [this] { exportReportInteractive(); },
         tr("Counts and charts of the selected sale (or all) as files"));
-    m_quit = make(tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+    m_quit = make(tr("&Quit"), QKeySequence(tr("Ctrl+Q")), [this] { close(); });
     m_newProduct = make(tr("&New product..."), QKeySequence::New, [this] { newProduct(); });
     m_editProduct = make(tr("&Edit product..."), QKeySequence(tr("F2")), [this] { editProduct(); });
     m_schedule = make(
