@@ -259,7 +259,11 @@ void AdminClient::probe()
             openLive();
             return;
         }
-        const QString error = describeError(reply, answer);
+        QString error = describeError(reply, answer);
+        if (status == 404)
+            error = tr("%1 has no admin API (404 for /admin/sales): is this the admin address, "
+                       "not the shoppers' one?")
+                        .arg(hostOf(m_baseUrl));
         if (status == 401) {
             m_wanted = false;
             setState(State::Unauthorized, error);
