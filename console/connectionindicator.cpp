@@ -8,15 +8,15 @@ ConnectionIndicator::ConnectionIndicator(QWidget *parent)
     : QLabel(parent)
 {
     setTextFormat(Qt::RichText);
-    show(State::Disconnected, tr("Not connected"));
+    show(State::Disconnected, tr("Not connected"), false);
 }
 
-void ConnectionIndicator::show(State state, const QString &message)
+void ConnectionIndicator::show(State state, const QString &message, bool live)
 {
     QString colour;
     switch (state) {
     case State::Connected:
-        colour = QStringLiteral("#2e7d32");
+        colour = live ? QStringLiteral("#2e7d32") : QStringLiteral("#f9a825");
         break;
     case State::Connecting:
         colour = QStringLiteral("#f9a825");

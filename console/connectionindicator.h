@@ -13,8 +13,9 @@ class ConnectionIndicator : public QLabel
 public:
     explicit ConnectionIndicator(QWidget *parent = nullptr);
 
-    /// Shows \a state with \a message (which also becomes the tooltip).
-    void show(adminapi::AdminClient::State state, const QString &message);
+    /// Shows \a state with \a message (which also becomes the tooltip); connected without
+    /// the live feed (\a live false) shows amber.
+    void show(adminapi::AdminClient::State state, const QString &message, bool live);
 };
 
 } // namespace flashsale::console

@@ -67,12 +67,19 @@ MainWindow::MainWindow(QWidget *parent)
     AdminClient &client = m_session.client();
     connect(&client, &AdminClient::stateChanged, this,
             [this](AdminClient::State state, const QString &message) {
-                m_indicator->show(state, message);
+                m_indicator->show(state, message, m_session.client().isLive());
                 log(message,
                     state == AdminClient::State::Unreachable
                         || state == AdminClient::State::Unauthorized);
                 updateActions();
             });
+    connect(&client, &AdminClient::liveChanged, this, [this](bool live) {
+        AdminClient &c = m_session.client();
+        m_indicator->show(c.state(),
+                          live ? tr("Connected to %1, live").arg(c.baseUrl().toString())
+                               : c.stateMessage(),
+                          live);
+    });
     connect(&m_session, &ConsoleSession::done, this, [this](const QString &message) {
         log(message, false);
         statusBar()->showMessage(message, 5000);

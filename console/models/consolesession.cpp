@@ -40,17 +40,32 @@ ConsoleSession::ConsoleSession(QObject *parent)
                 Q_EMIT done(created
                                 ? tr("Product %1 '%2' created").arg(goods.goodsId).arg(goods.name)
                                 : tr("Product %1 '%2' saved").arg(goods.goodsId).arg(goods.name));
-                m_client.fetchSale(goods.goodsId);
+                // No fetchSale() here: its answer could arrive after a schedule sent
+                // meanwhile and undo it in the table. upsertGoods() shows the new draft.
             });
     connect(&m_client, &AdminClient::salesListed, this,
             [this](const QList<adminapi::SaleStatus> &sales, const QDateTime &serverTime) {
+                // A listing asked for before an update can arrive after its answer: keep
+                // what the update said for products changed after the listing was made.
+                QList<adminapi::SaleStatus> fresh;
+                for (const adminapi::SaleStatus &sale : sales) {
+                    const QDateTime updated = m_updatedAt.value(sale.goodsId);
+                    const int row = m_products.rowOf(sale.goodsId);
+                    if (serverTime.isValid() && updated.isValid() && updated > serverTime
+                        && row >= 0)
+                        fresh.append(m_products.row(row).sale);
+                    else
+                        fresh.append(sale);
+                }
                 if (serverTime.isValid())
                     m_clockOffsetMs = QDateTime::currentDateTimeUtc().msecsTo(serverTime);
-                m_products.setSales(sales);
+                m_products.setSales(fresh);
                 m_products.setNow(serverNow());
             });
-    connect(&m_client, &AdminClient::saleUpdated, this,
-            [this](const adminapi::SaleStatus &sale) { m_products.upsertSale(sale); });
+    connect(&m_client, &AdminClient::saleUpdated, this, [this](const adminapi::SaleStatus &sale) {
+        m_updatedAt.insert(sale.goodsId, serverNow());
+        m_products.upsertSale(sale);
+    });
     connect(&m_client, &AdminClient::degradationReceived, this, &ConsoleSession::applyDegradation);
     connect(&m_client, &AdminClient::liveStats, this, [this](const adminapi::Stats &stats) {
         m_history.append(stats);

@@ -69,6 +69,7 @@ private:
     QTimer m_clockTimer;
     QTimer m_refreshTimer;
     qint64 m_clockOffsetMs = 0; ///< server clock minus local clock
+    QHash<qint64, QDateTime> m_updatedAt; ///< server time each sale's last update arrived
 };
 
 } // namespace flashsale::console

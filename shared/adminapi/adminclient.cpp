@@ -34,13 +34,13 @@ AdminClient::AdminClient(QObject *parent)
     connect(&m_liveWatchdog, &QTimer::timeout, this, [this] {
         qCWarning(lcAdminClient) << "live feed silent for" << m_liveWatchdog.interval() << "ms";
         m_live.abort();
-        scheduleReconnect(tr("No live data for %1 s").arg(m_liveWatchdog.interval() / 1000.0),
-                          State::Connecting);
+        liveLost(tr("no live data for %1 s").arg(m_liveWatchdog.interval() / 1000.0));
     });
     connect(&m_live, &QWebSocket::connected, this, [this] {
         qCInfo(lcAdminClient) << "live feed open at" << m_live.requestUrl().toString();
         m_nextDelayMs = m_firstDelayMs;
         m_liveWatchdog.start();
+        setLive(true);
         setState(State::Connected, tr("Connected to %1").arg(hostOf(m_baseUrl)));
     });
     connect(&m_live, &QWebSocket::textMessageReceived, this, &AdminClient::onLiveMessage);
@@ -114,6 +114,7 @@ void AdminClient::disconnectFromServer()
     m_reconnectTimer.stop();
     m_liveWatchdog.stop();
     m_live.abort();
+    setLive(false);
     if (wasWanted || m_state != State::Disconnected)
         setState(State::Disconnected, tr("Disconnected"));
 }
@@ -212,6 +213,7 @@ void AdminClient::send(const QByteArray &verb, const QString &path, const QJsonO
                     m_reconnectTimer.stop();
                     m_liveWatchdog.stop();
                     m_live.abort();
+                    setLive(false);
                     setState(State::Unauthorized, error);
                 }
                 Q_EMIT requestFailed(operation, error);
@@ -252,6 +254,9 @@ void AdminClient::probe()
                 scheduleReconnect(fault, State::Unreachable);
                 return;
             }
+            // The REST API answers: operators can work even while the live feed is down.
+            if (m_state != State::Connected)
+                setState(State::Connected, tr("Connected to %1").arg(hostOf(m_baseUrl)));
             Q_EMIT salesListed(
                 sales,
                 QDateTime::fromString(json.value(QStringLiteral("serverTime")).toString(),
@@ -320,8 +325,25 @@ void AdminClient::onLiveClosed()
     QString why = m_live.closeReason();
     if (why.isEmpty())
         why = m_live.errorString();
-    scheduleReconnect(tr("Live feed from %1 lost (%2)").arg(hostOf(m_baseUrl), why),
-                      State::Connecting);
+    liveLost(why);
+}
+
+void AdminClient::liveLost(const QString &why)
+{
+    m_live.abort();
+    setLive(false);
+    const QString message = tr("Live feed from %1 lost (%2)").arg(hostOf(m_baseUrl), why);
+    // Still connected as far as the REST API goes: the next probe says whether the server
+    // itself is gone (Unreachable) or only the feed (stays Connected, feed retried).
+    scheduleReconnect(message, m_state == State::Connected ? State::Connected : State::Connecting);
+}
+
+void AdminClient::setLive(bool live)
+{
+    if (live == m_liveOpen)
+        return;
+    m_liveOpen = live;
+    Q_EMIT liveChanged(live);
 }
 
 void AdminClient::handleSaleReply(const QJsonDocument &json, const QString &operation)

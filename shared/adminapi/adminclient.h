@@ -52,6 +52,8 @@ public:
     /// The latest state message, for people.
     QString stateMessage() const { return m_stateMessage; }
     QUrl baseUrl() const { return m_baseUrl; }
+    /// True while the live feed is open (REST calls may work without it).
+    bool isLive() const { return m_liveOpen; }
     /// When the last live message arrived (invalid before the first).
     QDateTime lastLiveMessage() const { return m_lastLive; }
 
@@ -95,6 +97,8 @@ Q_SIGNALS:
     void degradationReceived(const flashsale::adminapi::Degradation &degradation);
     /// The answer of fetchStats.
     void statsReceived(const flashsale::adminapi::Stats &stats);
+    /// The live feed opened or closed (it is retried by itself while connected).
+    void liveChanged(bool live);
     /// One message of the live feed.
     void liveStats(const flashsale::adminapi::Stats &stats);
     /// A call failed; \a operation says which ("schedule sale 3"), \a error why.
@@ -112,6 +116,8 @@ private:
     void scheduleReconnect(const QString &why, State state);
     void onLiveMessage(const QString &message);
     void onLiveClosed();
+    void liveLost(const QString &why);
+    void setLive(bool live);
     void handleSaleReply(const QJsonDocument &json, const QString &operation);
 
     QNetworkAccessManager m_network;
@@ -128,7 +134,9 @@ private:
     int m_nextDelayMs = 500;
     int m_requestTimeoutMs = 10'000;
     quint64 m_generation = 0; ///< bumped on every (dis)connect so stale answers are ignored
-    bool m_wanted = false; ///< connectToServer() called and not cancelled
+    bool m_wanted = false;
+    bool m_liveOpen =
+        false; ///< the WebSocket is open ///< connectToServer() called and not cancelled
 };
 
 } // namespace flashsale::adminapi
