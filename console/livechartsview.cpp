@@ -71,6 +71,9 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
     // Eight outcomes and many products do not fit below a chart: their legends go right.
     m_panels[RequestsPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
     m_panels[StockPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
+    // Their plots are narrower: fewer time labels so none is elided.
+    m_panels[RequestsPanel].time->setTickCount(4);
+    m_panels[StockPanel].time->setTickCount(4);
     for (const QString &outcome : adminapi::Stats::outcomes())
         m_requests.insert(
             outcome,
@@ -154,10 +157,12 @@ void LiveChartsView::redraw()
 
     const QList<double> maxima {requestMax, m_history.orders().maximum(), stockMax,
                                 m_history.queueDepth().maximum()};
-    // The window always spans five minutes ending now, so the charts scroll steadily.
-    const QDateTime end =
-        m_history.lastSample().isValid() ? m_history.lastSample() : QDateTime::currentDateTime();
-    const QDateTime start = end.addSecs(-5 * 60);
+    // Five minutes wide: filling from the left while younger than that (so the first
+    // seconds are readable), then scrolling with the newest sample at the right edge.
+    QDateTime start = QDateTime::currentDateTime().addSecs(-5 * 60);
+    if (m_history.lastSample().isValid())
+        start = qMax(m_history.firstSample(), m_history.lastSample().addSecs(-5 * 60));
+    const QDateTime end = start.addSecs(5 * 60);
     for (int i = 0; i < m_panels.size(); ++i) {
         m_panels[i].time->setRange(start, end);
         // Headroom above the peak, and never a zero-height axis.

@@ -41,8 +41,8 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->addWidget(m_products);
     m_splitter->addWidget(m_charts);
-    m_splitter->setStretchFactor(0, 2);
-    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 1);
     setCentralWidget(m_splitter);
 
     m_degradation = new DegradationPanel(this);
