@@ -1,0 +1,88 @@
+#include "amqpconsumer.h"
+
+#include <QHash>
+
+namespace flashsale::amqp {
+
+namespace {
+
+QHash<quint64, QList<quint64>> tagsByGeneration(const QList<Delivery> &deliveries)
+{
+    QHash<quint64, QList<quint64>> result;
+    for (const Delivery &d : deliveries)
+        result[d.generation].append(d.tag);
+    return result;
+}
+
+} // namespace
+
+AmqpConsumer::AmqpConsumer(ConsumerOptions options, QObject *parent)
+    : QObject(parent)
+    , m_session(new ConsumerSession(std::move(options), m_stats))
+{
+    m_thread.setObjectName(QStringLiteral("amqp-consumer"));
+    // Direct: the signal leaves from the consumer's thread, so each receiver's own thread
+    // decides how it is delivered.
+    connect(m_session, &ConsumerSession::received, this, &AmqpConsumer::received,
+            Qt::DirectConnection);
+    connect(m_session, &ConsumerSession::connected, this, &AmqpConsumer::connected);
+    connect(m_session, &ConsumerSession::disconnected, this, &AmqpConsumer::disconnected);
+}
+
+AmqpConsumer::~AmqpConsumer()
+{
+    stop();
+    delete m_session;
+}
+
+void AmqpConsumer::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_session->moveToThread(&m_thread);
+    m_thread.start();
+    QMetaObject::invokeMethod(m_session, &ConsumerSession::initialize, Qt::QueuedConnection);
+}
+
+void AmqpConsumer::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(m_session, &ConsumerSession::shutdown, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+template<typename F>
+void AmqpConsumer::onSession(F &&f)
+{
+    QMetaObject::invokeMethod(m_session, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+void AmqpConsumer::ack(const QList<Delivery> &deliveries)
+{
+    const auto groups = tagsByGeneration(deliveries);
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        onSession([session = m_session, generation = it.key(), tags = it.value()] {
+            session->ack(generation, tags);
+        });
+    }
+}
+
+void AmqpConsumer::retry(const QList<Delivery> &deliveries)
+{
+    onSession([session = m_session, deliveries] { session->retry(deliveries); });
+}
+
+void AmqpConsumer::deadLetter(const QList<Delivery> &deliveries)
+{
+    const auto groups = tagsByGeneration(deliveries);
+    for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
+        onSession([session = m_session, generation = it.key(), tags = it.value()] {
+            session->deadLetter(generation, tags);
+        });
+    }
+}
+
+} // namespace flashsale::amqp

@@ -1,0 +1,201 @@
+#include "salescripts.h"
+
+#include "salekeys.h"
+
+namespace flashsale::redis {
+
+namespace {
+
+RedisScript compiledIn(const char *name)
+{
+    const QString path = QStringLiteral(":/lua/%1.lua").arg(QLatin1String(name));
+    Result<RedisScript> script = RedisScript::fromFile(path);
+    // A missing resource is a build defect (flashsale::lua not linked), not a runtime state.
+    if (!script)
+        qFatal("%s", qPrintable(script.error()));
+    return script.value();
+}
+
+QByteArray rollbackReasonText(RollbackReason reason)
+{
+    return reason == RollbackReason::Cancelled ? QByteArrayLiteral("cancelled")
+                                               : QByteArrayLiteral("failed");
+}
+
+} // namespace
+
+const RedisScript &SaleScripts::reserveScript()
+{
+    static const RedisScript script = compiledIn("reserve");
+    return script;
+}
+
+const RedisScript &SaleScripts::rollbackScript()
+{
+    static const RedisScript script = compiledIn("rollback");
+    return script;
+}
+
+const RedisScript &SaleScripts::confirmScript()
+{
+    static const RedisScript script = compiledIn("confirm");
+    return script;
+}
+
+const RedisScript &SaleScripts::preloadScript()
+{
+    static const RedisScript script = compiledIn("preload");
+    return script;
+}
+
+const RedisScript &SaleScripts::pendingScript()
+{
+    static const RedisScript script = compiledIn("pending");
+    return script;
+}
+
+const RedisScript &SaleScripts::inventoryScript()
+{
+    static const RedisScript script = compiledIn("inventory");
+    return script;
+}
+
+SaleScripts::SaleScripts(Redis *redis, int windowMs)
+    : m_redis(redis)
+    , m_windowMs(QByteArray::number(std::max(1, windowMs)))
+{ }
+
+QList<QByteArray> SaleScripts::reserveKeys(qint64 goodsId, qint64 userId)
+{
+    const SaleKeys keys(goodsId);
+    return {keys.stock,   keys.sequence,       keys.results,
+            keys.pending, keys.window(userId), keys.soldOut};
+}
+
+QList<QByteArray> SaleScripts::reserveArgs(qint64 goodsId, qint64 userId) const
+{
+    return {QByteArray::number(userId), m_windowMs, QByteArray::number(goodsId),
+            SaleKeys::eventChannel()};
+}
+
+void SaleScripts::reserve(qint64 goodsId, qint64 userId, QObject *context,
+                          std::function<void(const ReserveOutcome &)> done) const
+{
+    m_redis->evalScript(reserveScript(), reserveKeys(goodsId, userId), reserveArgs(goodsId, userId),
+                        context,
+                        [goodsId, userId, done = std::move(done)](const RedisReply &reply) {
+                            done(ReserveOutcome::fromReply(goodsId, userId, reply));
+                        });
+}
+
+void SaleScripts::preload(qint64 goodsId, qint64 stock, QObject *context,
+                          std::function<void(const PreloadOutcome &)> done) const
+{
+    load(goodsId, "load", stock, context, std::move(done));
+}
+
+void SaleScripts::topUp(qint64 goodsId, qint64 units, QObject *context,
+                        std::function<void(const PreloadOutcome &)> done) const
+{
+    load(goodsId, "topup", units, context, std::move(done));
+}
+
+void SaleScripts::load(qint64 goodsId, const QByteArray &mode, qint64 units, QObject *context,
+                       std::function<void(const PreloadOutcome &)> done) const
+{
+    const SaleKeys keys(goodsId);
+    m_redis->evalScript(
+        preloadScript(), {keys.stock, keys.total, keys.soldOut},
+        {mode, QByteArray::number(units), QByteArray::number(goodsId), SaleKeys::eventChannel()},
+        context, [done = std::move(done)](const RedisReply &reply) {
+            done(PreloadOutcome::fromReply(reply));
+        });
+}
+
+void SaleScripts::confirm(qint64 goodsId, qint64 userId, qint64 orderId, QObject *context,
+                          std::function<void(const ConfirmOutcome &)> done) const
+{
+    const SaleKeys keys(goodsId);
+    m_redis->evalScript(confirmScript(), {keys.results, keys.pending},
+                        {QByteArray::number(userId), QByteArray::number(orderId)}, context,
+                        [done = std::move(done)](const RedisReply &reply) {
+                            done(ConfirmOutcome::fromReply(reply));
+                        });
+}
+
+void SaleScripts::rollback(qint64 goodsId, qint64 userId, RollbackReason reason, QObject *context,
+                           std::function<void(const RollbackOutcome &)> done) const
+{
+    const SaleKeys keys(goodsId);
+    m_redis->evalScript(rollbackScript(), {keys.stock, keys.results, keys.pending, keys.soldOut},
+                        {QByteArray::number(userId), rollbackReasonText(reason),
+                         QByteArray::number(goodsId), SaleKeys::eventChannel()},
+                        context, [done = std::move(done)](const RedisReply &reply) {
+                            done(RollbackOutcome::fromReply(reply));
+                        });
+}
+
+void SaleScripts::status(qint64 goodsId, qint64 userId, QObject *context,
+                         std::function<void(const ShopperStatus &)> done) const
+{
+    m_redis->command({"HGET", SaleKeys(goodsId).results, QByteArray::number(userId)}, context,
+                     [done = std::move(done)](const RedisReply &reply) {
+                         done(ShopperStatus::fromReply(reply));
+                     });
+}
+
+void SaleScripts::pendingBefore(
+    qint64 goodsId, qint64 cutoffMs, int limit, QObject *context,
+    std::function<void(const Result<QList<PendingReservation>> &)> done) const
+{
+    using R = Result<QList<PendingReservation>>;
+    const SaleKeys keys(goodsId);
+    m_redis->evalScript(
+        pendingScript(), {keys.pending, keys.results},
+        {QByteArray::number(cutoffMs), QByteArray::number(std::max(1, limit))}, context,
+        [goodsId, done = std::move(done)](const RedisReply &reply) {
+            if (reply.type() != RedisReply::Type::Array || reply.elements().size() % 3 != 0) {
+                done(R::failure(
+                    reply.isError()
+                        ? reply.errorMessage()
+                        : QStringLiteral("unexpected reply to pending: %1").arg(reply.toString())));
+                return;
+            }
+            QList<PendingReservation> reservations;
+            const QList<RedisReply> &fields = reply.elements();
+            for (qsizetype i = 0; i < fields.size(); i += 3) {
+                PendingReservation reservation;
+                reservation.goodsId = goodsId;
+                bool userOk = false, timeOk = false;
+                reservation.userId = fields[i].bytes().toLongLong(&userOk);
+                reservation.reservedAtMs = qint64(fields[i + 1].bytes().toDouble(&timeOk));
+                const ShopperStatus status = ShopperStatus::fromReply(fields[i + 2]);
+                if (!userOk || !timeOk || status.state != ShopperStatus::State::Queued) {
+                    // A pending entry must have a queued result: anything else is a
+                    // broken invariant worth an error, not a silent skip.
+                    done(R::failure(QStringLiteral("inconsistent pending reservation of "
+                                                   "user %1 in goods %2: %3")
+                                        .arg(QString::fromUtf8(fields[i].bytes()))
+                                        .arg(goodsId)
+                                        .arg(fields[i + 2].toString())));
+                    return;
+                }
+                reservation.sequence = status.position;
+                reservations.append(reservation);
+            }
+            done(R(std::move(reservations)));
+        });
+}
+
+void SaleScripts::inventory(qint64 goodsId, QObject *context,
+                            std::function<void(const SaleInventory &)> done) const
+{
+    const SaleKeys keys(goodsId);
+    m_redis->evalScript(inventoryScript(),
+                        {keys.stock, keys.total, keys.sequence, keys.pending, keys.soldOut}, {},
+                        context, [done = std::move(done)](const RedisReply &reply) {
+                            done(SaleInventory::fromReply(reply));
+                        });
+}
+
+} // namespace flashsale::redis

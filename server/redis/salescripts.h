@@ -1,0 +1,69 @@
+#pragma once
+
+#include "redis.h"
+#include "saleoutcomes.h"
+
+#include <QPointer>
+
+#include <functional>
+
+namespace flashsale::redis {
+
+/// The sale's Redis scripts (lua/, compiled in) behind typed calls: callers never build
+/// keys or read raw replies. Each call runs one script on the product's slot; the callback
+/// runs exactly once unless \a context is destroyed first. Cheap to copy; holds a pointer
+/// to \a redis, which must outlive it.
+class SaleScripts
+{
+public:
+    /// Scripts on \a redis; \a windowMs is the per-shopper request window of reserve.
+    explicit SaleScripts(Redis *redis, int windowMs = 10'000);
+
+    /// One shopper's attempt at one unit (the buy path's step 6).
+    void reserve(qint64 goodsId, qint64 userId, QObject *context,
+                 std::function<void(const ReserveOutcome &)> done) const;
+    /// First load of a sale's stock; never overwrites live stock (AlreadyLive).
+    void preload(qint64 goodsId, qint64 stock, QObject *context,
+                 std::function<void(const PreloadOutcome &)> done) const;
+    /// Adds \a units (> 0) to a live sale and reopens it if it was sold out.
+    void topUp(qint64 goodsId, qint64 units, QObject *context,
+               std::function<void(const PreloadOutcome &)> done) const;
+    /// After the order is committed: records \a orderId as the shopper's result and clears
+    /// the pending reservation, atomically.
+    void confirm(qint64 goodsId, qint64 userId, qint64 orderId, QObject *context,
+                 std::function<void(const ConfirmOutcome &)> done) const;
+    /// Returns the shopper's unit (once, however often called) and records the failure.
+    void rollback(qint64 goodsId, qint64 userId, RollbackReason reason, QObject *context,
+                  std::function<void(const RollbackOutcome &)> done) const;
+    /// The shopper's standing (one HGET).
+    void status(qint64 goodsId, qint64 userId, QObject *context,
+                std::function<void(const ShopperStatus &)> done) const;
+    /// Reservations of \a goodsId reserved at or before \a cutoffMs (server clock, ms since
+    /// the epoch) still waiting for their order, oldest first, at most \a limit.
+    void pendingBefore(qint64 goodsId, qint64 cutoffMs, int limit, QObject *context,
+                       std::function<void(const Result<QList<PendingReservation>> &)> done) const;
+    /// Stock, total, reservations, pending count and sold-out mark in one snapshot.
+    void inventory(qint64 goodsId, QObject *context,
+                   std::function<void(const SaleInventory &)> done) const;
+
+    /// The compiled-in scripts (for benchmarks and tools).
+    static const RedisScript &reserveScript();
+    static const RedisScript &rollbackScript();
+    static const RedisScript &confirmScript();
+    static const RedisScript &preloadScript();
+    static const RedisScript &pendingScript();
+    static const RedisScript &inventoryScript();
+
+    /// The keys and arguments of the reserve script, as reserve() sends them.
+    static QList<QByteArray> reserveKeys(qint64 goodsId, qint64 userId);
+    QList<QByteArray> reserveArgs(qint64 goodsId, qint64 userId) const;
+
+private:
+    void load(qint64 goodsId, const QByteArray &mode, qint64 units, QObject *context,
+              std::function<void(const PreloadOutcome &)> done) const;
+
+    Redis *m_redis = nullptr; ///< the client the scripts run on
+    QByteArray m_windowMs; ///< reserve's request window, as the script's argument
+};
+
+} // namespace flashsale::redis

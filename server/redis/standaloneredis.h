@@ -1,0 +1,30 @@
+#pragma once
+
+#include "redis.h"
+#include "redisconnection.h"
+
+namespace flashsale::redis {
+
+/// Redis on one server: one pipelined command connection, plus a subscriber connection
+/// made on the first subscribe().
+class StandaloneRedis : public Redis
+{
+    Q_OBJECT
+public:
+    StandaloneRedis(const RedisUrl &url, const RedisOptions &options, QObject *parent = nullptr);
+
+    bool isConnected() const override;
+    QString displayName() const override;
+    void command(const QList<QByteArray> &args, QObject *context, ReplyCallback callback) override;
+
+protected:
+    void listen(const QByteArray &channel) override;
+
+private:
+    RedisUrl m_url; ///< where, and the credentials
+    RedisOptions m_options; ///< timeouts and backoff
+    RedisConnection *m_commands = nullptr; ///< the command connection (child)
+    RedisConnection *m_subscriber = nullptr; ///< the subscriber connection (child), lazily
+};
+
+} // namespace flashsale::redis

@@ -1,0 +1,384 @@
+#include "redis.h"
+#include "redistestsupport.h"
+#include "salekeys.h"
+#include "salescripts.h"
+#include "testservices.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace flashsale::redis;
+using flashsale::Result;
+using flashsale::test::awaitReply;
+using flashsale::test::awaitResult;
+using flashsale::test::freshGoodsId;
+using flashsale::test::spinUntil;
+using flashsale::test::TestServices;
+
+/// The sale scripts against real Redis, standalone and a 3-master cluster alike.
+class TestSaleScripts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void stormNeverOversells_data();
+    void stormNeverOversells();
+    void windowRejectsTooFrequentAttempts();
+    void rollbackReturnsTheUnitOnce();
+    void preloadNeverResetsALiveSale();
+    void topUpReopensASoldOutSale();
+    void confirmRecordsTheOrder();
+    void listsPendingReservations();
+
+private:
+    std::unique_ptr<Redis> connect(const QString &url);
+    std::unique_ptr<Redis> m_redis; ///< standalone client for the single tests
+};
+
+std::unique_ptr<Redis> TestSaleScripts::connect(const QString &url)
+{
+    auto opened = Redis::open(url);
+    if (!opened)
+        qFatal("%s", qPrintable(opened.error()));
+    std::unique_ptr<Redis> redis = std::move(opened).value();
+    if (!spinUntil([&] { return redis->isConnected(); }))
+        qFatal("redis %s did not connect", qPrintable(url));
+    return redis;
+}
+
+namespace {
+
+PreloadOutcome preload(const SaleScripts &scripts, qint64 goodsId, qint64 stock)
+{
+    return awaitResult<PreloadOutcome>(
+               [&](QObject *ctx, auto done) { scripts.preload(goodsId, stock, ctx, done); })
+        .value_or(PreloadOutcome {});
+}
+
+ReserveOutcome reserve(const SaleScripts &scripts, qint64 goodsId, qint64 userId)
+{
+    return awaitResult<ReserveOutcome>(
+               [&](QObject *ctx, auto done) { scripts.reserve(goodsId, userId, ctx, done); })
+        .value_or(ReserveOutcome {});
+}
+
+RollbackOutcome rollback(const SaleScripts &scripts, qint64 goodsId, qint64 userId,
+                         RollbackReason reason = RollbackReason::Cancelled)
+{
+    return awaitResult<RollbackOutcome>([&](QObject *ctx, auto done) {
+               scripts.rollback(goodsId, userId, reason, ctx, done);
+           })
+        .value_or(RollbackOutcome {});
+}
+
+SaleInventory inventory(const SaleScripts &scripts, qint64 goodsId)
+{
+    return awaitResult<SaleInventory>(
+               [&](QObject *ctx, auto done) { scripts.inventory(goodsId, ctx, done); })
+        .value_or(SaleInventory {});
+}
+
+ShopperStatus status(const SaleScripts &scripts, qint64 goodsId, qint64 userId)
+{
+    return awaitResult<ShopperStatus>(
+               [&](QObject *ctx, auto done) { scripts.status(goodsId, userId, ctx, done); })
+        .value_or(ShopperStatus {});
+}
+
+/// Events of type \a type for \a goodsId among \a messages.
+int countEvents(const QList<QByteArray> &messages, const char *type, qint64 goodsId)
+{
+    int count = 0;
+    for (const QByteArray &message : messages) {
+        const QJsonObject event = QJsonDocument::fromJson(message).object();
+        if (event.value(QLatin1String("type")).toString() == QLatin1String(type)
+            && event.value(QLatin1String("goodsId")).toInteger() == goodsId)
+            ++count;
+    }
+    return count;
+}
+
+} // namespace
+
+void TestSaleScripts::stormNeverOversells_data()
+{
+    QTest::addColumn<bool>("cluster");
+    QTest::newRow("standalone") << false;
+    QTest::newRow("cluster") << true;
+}
+
+void TestSaleScripts::stormNeverOversells()
+{
+    QFETCH(bool, cluster);
+    const QString url =
+        cluster ? TestServices::instance().redisClusterUrl() : TestServices::instance().redisUrl();
+    constexpr int connections = 8, attempts = 5'000, users = 1'000, stock = 100;
+    std::vector<std::unique_ptr<Redis>> clients;
+    for (int i = 0; i < connections; ++i)
+        clients.push_back(connect(url));
+    const qint64 goodsId = freshGoodsId();
+    QList<QByteArray> events;
+    QObject listener;
+    QSignalSpy active(clients.front().get(), &Redis::subscriptionsActive);
+    clients.front()->subscribe(SaleKeys::eventChannel(), &listener,
+                               [&](const QByteArray &, const QByteArray &m) { events.append(m); });
+    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+
+    // A 1 ms window so that repeated attempts reach the already-bought check.
+    std::vector<SaleScripts> scripts;
+    for (const auto &client : clients)
+        scripts.emplace_back(client.get(), 1);
+    QCOMPARE(preload(scripts.front(), goodsId, stock).kind, PreloadOutcome::Kind::Loaded);
+
+    QList<ReserveOutcome> outcomes;
+    QObject context;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        const qint64 userId = 1 + attempt % users;
+        // Each user's attempts go out on different connections, all at once.
+        scripts[size_t((attempt / users + attempt) % connections)].reserve(
+            goodsId, userId, &context,
+            [&](const ReserveOutcome &outcome) { outcomes.append(outcome); });
+    }
+    QVERIFY(spinUntil([&] { return outcomes.size() == attempts; }, 60'000));
+
+    QSet<qint64> buyers;
+    QList<qint64> sequences;
+    QMap<ReserveOutcome::Kind, int> kinds;
+    for (const ReserveOutcome &outcome : std::as_const(outcomes)) {
+        ++kinds[outcome.kind];
+        QVERIFY2(outcome.kind != ReserveOutcome::Kind::Error, qPrintable(outcome.error));
+        if (outcome.kind != ReserveOutcome::Kind::Reserved)
+            continue;
+        QVERIFY2(!buyers.contains(outcome.userId),
+                 qPrintable(QStringLiteral("user %1 reserved twice").arg(outcome.userId)));
+        buyers.insert(outcome.userId);
+        sequences.append(outcome.sequence);
+    }
+    QCOMPARE(kinds.value(ReserveOutcome::Kind::Reserved), stock);
+    QVERIFY(kinds.value(ReserveOutcome::Kind::SoldOut) > 0);
+    std::sort(sequences.begin(), sequences.end());
+    for (int i = 0; i < stock; ++i)
+        QCOMPARE(sequences[i], qint64(i + 1));
+
+    const SaleInventory after = inventory(scripts.front(), goodsId);
+    QVERIFY2(after.ok, qPrintable(after.error));
+    QCOMPARE(after.stock, 0);
+    QCOMPARE(after.total, qint64(stock));
+    QCOMPARE(after.lastSequence, qint64(stock));
+    QCOMPARE(after.pending, qint64(stock));
+    QVERIFY(after.soldOut);
+    QCOMPARE(awaitReply(*clients.front(), {"HLEN", SaleKeys(goodsId).results}).toInteger(),
+             qint64(stock));
+    // Exactly one sold-out event for the product.
+    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) == 1; }));
+    QTest::qWait(50);
+    QCOMPARE(countEvents(events, "sold_out", goodsId), 1);
+}
+
+void TestSaleScripts::windowRejectsTooFrequentAttempts()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get()); // default 10 s window
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::NoSuchSale);
+    QCOMPARE(preload(scripts, goodsId, 10).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::Reserved);
+    QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::TooFrequent);
+    QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Reserved);
+    const qint64 ttl = awaitReply(*m_redis, {"PTTL", SaleKeys(goodsId).window(1)}).toInteger();
+    QVERIFY2(ttl > 0 && ttl <= 10'000, qPrintable(QString::number(ttl)));
+    // Once the window has passed, the same shopper is a duplicate, not a second buyer.
+    QCOMPARE(awaitReply(*m_redis, {"DEL", SaleKeys(goodsId).window(2)}).toInteger(), 1);
+    QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Duplicate);
+    QCOMPARE(inventory(scripts, goodsId).stock, 8);
+}
+
+void TestSaleScripts::rollbackReturnsTheUnitOnce()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get(), 1);
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(preload(scripts, goodsId, 1).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(reserve(scripts, goodsId, 10).kind, ReserveOutcome::Kind::Reserved);
+    QCOMPARE(reserve(scripts, goodsId, 11).kind, ReserveOutcome::Kind::SoldOut);
+    QVERIFY(inventory(scripts, goodsId).soldOut);
+
+    // Ten rollbacks of the same reservation at once: one unit comes back.
+    QList<RollbackOutcome> outcomes;
+    QObject context;
+    for (int i = 0; i < 10; ++i)
+        scripts.rollback(goodsId, 10, RollbackReason::Cancelled, &context,
+                         [&](const RollbackOutcome &o) { outcomes.append(o); });
+    QVERIFY(spinUntil([&] { return outcomes.size() == 10; }));
+    const auto returned = std::count_if(outcomes.begin(), outcomes.end(), [](const auto &o) {
+        return o.kind == RollbackOutcome::Kind::Returned;
+    });
+    const auto already = std::count_if(outcomes.begin(), outcomes.end(), [](const auto &o) {
+        return o.kind == RollbackOutcome::Kind::AlreadyRolledBack;
+    });
+    QCOMPARE(returned, 1);
+    QCOMPARE(already, 9);
+    QCOMPARE(rollback(scripts, goodsId, 10).kind, RollbackOutcome::Kind::AlreadyRolledBack);
+
+    SaleInventory after = inventory(scripts, goodsId);
+    QCOMPARE(after.stock, 1);
+    QCOMPARE(after.pending, 0);
+    QVERIFY(!after.soldOut); // the sold-out mark is cleared
+    const ShopperStatus cancelled = status(scripts, goodsId, 10);
+    QCOMPARE(cancelled.state, ShopperStatus::State::Failed);
+    QCOMPARE(cancelled.reason, QByteArray("cancelled"));
+    // The rolled-back shopper had their attempt; someone else gets the unit.
+    QTest::qWait(5);
+    QCOMPARE(reserve(scripts, goodsId, 10).kind, ReserveOutcome::Kind::Duplicate);
+    QCOMPARE(reserve(scripts, goodsId, 11).kind, ReserveOutcome::Kind::Reserved);
+    QCOMPARE(rollback(scripts, goodsId, 999).kind, RollbackOutcome::Kind::NoReservation);
+    QCOMPARE(rollback(scripts, goodsId, 11, RollbackReason::Failed).kind,
+             RollbackOutcome::Kind::Returned);
+    QCOMPARE(status(scripts, goodsId, 11).reason, QByteArray("failed"));
+    after = inventory(scripts, goodsId);
+    QCOMPARE(after.stock, 1);
+    QCOMPARE(after.total, 1);
+}
+
+void TestSaleScripts::preloadNeverResetsALiveSale()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get(), 1);
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(preload(scripts, goodsId, 50).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::Reserved);
+    QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Reserved);
+    // A restarted or second instance loads again: the live stock stays.
+    const PreloadOutcome again = preload(scripts, goodsId, 50);
+    QCOMPARE(again.kind, PreloadOutcome::Kind::AlreadyLive);
+    QCOMPARE(again.stock, 48);
+    QCOMPARE(inventory(scripts, goodsId).total, 50);
+    // Bad amounts are refused with an error, nothing written.
+    const PreloadOutcome negative = preload(scripts, freshGoodsId(), -1);
+    QCOMPARE(negative.kind, PreloadOutcome::Kind::Error);
+    QVERIFY2(negative.error.contains(u"non-negative"), qPrintable(negative.error));
+    const auto noSale = awaitResult<PreloadOutcome>(
+        [&](QObject *ctx, auto done) { scripts.topUp(freshGoodsId(), 5, ctx, done); });
+    QCOMPARE(noSale->kind, PreloadOutcome::Kind::NoSuchSale);
+    const auto zeroTopUp = awaitResult<PreloadOutcome>(
+        [&](QObject *ctx, auto done) { scripts.topUp(goodsId, 0, ctx, done); });
+    QCOMPARE(zeroTopUp->kind, PreloadOutcome::Kind::Error);
+    QCOMPARE(inventory(scripts, goodsId).stock, 48);
+}
+
+void TestSaleScripts::topUpReopensASoldOutSale()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get(), 1);
+    const qint64 goodsId = freshGoodsId();
+    QList<QByteArray> events;
+    QObject listener;
+    QSignalSpy active(m_redis.get(), &Redis::subscriptionsActive);
+    m_redis->subscribe(SaleKeys::eventChannel(), &listener,
+                       [&](const QByteArray &, const QByteArray &m) { events.append(m); });
+    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+
+    QCOMPARE(preload(scripts, goodsId, 1).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::Reserved);
+    QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::SoldOut);
+    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) == 1; }));
+    const auto topped = awaitResult<PreloadOutcome>(
+        [&](QObject *ctx, auto done) { scripts.topUp(goodsId, 2, ctx, done); });
+    QCOMPARE(topped->kind, PreloadOutcome::Kind::ToppedUp);
+    QCOMPARE(topped->stock, 2);
+    QVERIFY(spinUntil([&] { return countEvents(events, "restocked", goodsId) == 1; }));
+    const SaleInventory after = inventory(scripts, goodsId);
+    QVERIFY(!after.soldOut);
+    QCOMPARE(after.total, 3);
+    QTest::qWait(5);
+    QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Reserved);
+    const ReserveOutcome third = reserve(scripts, goodsId, 3);
+    QCOMPARE(third.kind, ReserveOutcome::Kind::Reserved);
+    QCOMPARE(third.sequence, 3);
+    QCOMPARE(reserve(scripts, goodsId, 4).kind, ReserveOutcome::Kind::SoldOut);
+}
+
+void TestSaleScripts::confirmRecordsTheOrder()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get(), 1);
+    const qint64 goodsId = freshGoodsId();
+    const auto confirm = [&](qint64 userId, qint64 orderId) {
+        return awaitResult<ConfirmOutcome>([&](QObject *ctx, auto done) {
+                   scripts.confirm(goodsId, userId, orderId, ctx, done);
+               })
+            ->kind;
+    };
+    QCOMPARE(preload(scripts, goodsId, 5).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(status(scripts, goodsId, 7).state, ShopperStatus::State::None);
+    const ReserveOutcome reserved = reserve(scripts, goodsId, 7);
+    QCOMPARE(reserved.kind, ReserveOutcome::Kind::Reserved);
+    const ShopperStatus queued = status(scripts, goodsId, 7);
+    QCOMPARE(queued.state, ShopperStatus::State::Queued);
+    QCOMPARE(queued.position, reserved.sequence);
+    QCOMPARE(queued.reservedAtMs, reserved.reservedAtMs);
+
+    QCOMPARE(confirm(7, 1234), ConfirmOutcome::Kind::Confirmed);
+    const ShopperStatus created = status(scripts, goodsId, 7);
+    QCOMPARE(created.state, ShopperStatus::State::Created);
+    QCOMPARE(created.orderId, 1234);
+    QCOMPARE(inventory(scripts, goodsId).pending, 0);
+    QCOMPARE(confirm(7, 1234), ConfirmOutcome::Kind::AlreadyConfirmed);
+    QCOMPARE(confirm(7, 999), ConfirmOutcome::Kind::OtherOrder);
+    // Cancelling a created order returns the unit; a late confirm must compensate.
+    QCOMPARE(rollback(scripts, goodsId, 7).kind, RollbackOutcome::Kind::Returned);
+    QCOMPARE(confirm(7, 1234), ConfirmOutcome::Kind::RolledBack);
+    QCOMPARE(inventory(scripts, goodsId).stock, 5);
+    // An order Redis never saw a reservation for is still recorded for the shopper.
+    QCOMPARE(confirm(8, 55), ConfirmOutcome::Kind::NoReservation);
+    QCOMPARE(status(scripts, goodsId, 8).orderId, 55);
+}
+
+void TestSaleScripts::listsPendingReservations()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get(), 1);
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(preload(scripts, goodsId, 10).kind, PreloadOutcome::Kind::Loaded);
+    QList<ReserveOutcome> reserved;
+    for (qint64 user : {21, 22, 23}) {
+        reserved.append(reserve(scripts, goodsId, user));
+        QCOMPARE(reserved.last().kind, ReserveOutcome::Kind::Reserved);
+        QTest::qWait(3);
+    }
+    const auto pending = [&](qint64 cutoff) {
+        return awaitResult<Result<QList<PendingReservation>>>([&](QObject *ctx, auto done) {
+                   scripts.pendingBefore(goodsId, cutoff, 100, ctx, done);
+               })
+            .value();
+    };
+    const qint64 later = reserved.last().reservedAtMs + 60'000;
+    auto all = pending(later);
+    QVERIFY2(all.ok(), qPrintable(all.error()));
+    QCOMPARE(all->size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(all->at(i).userId, reserved[i].userId);
+        QCOMPARE(all->at(i).goodsId, goodsId);
+        QCOMPARE(all->at(i).sequence, reserved[i].sequence);
+        QCOMPARE(all->at(i).reservedAtMs, reserved[i].reservedAtMs);
+        QCOMPARE(all->at(i).reservationId(), reserved[i].reservationId());
+    }
+    // Only the old enough, and not the confirmed or rolled back ones.
+    QCOMPARE(pending(reserved[0].reservedAtMs)->size(), 1);
+    QCOMPARE(pending(reserved[0].reservedAtMs - 1)->size(), 0);
+    QVERIFY(awaitResult<ConfirmOutcome>([&](QObject *ctx, auto done) {
+                scripts.confirm(goodsId, 21, 1, ctx, done);
+            }).has_value());
+    QCOMPARE(rollback(scripts, goodsId, 22).kind, RollbackOutcome::Kind::Returned);
+    all = pending(later);
+    QCOMPARE(all->size(), 1);
+    QCOMPARE(all->first().userId, 23);
+}
+
+QTEST_GUILESS_MAIN(TestSaleScripts)
+#include "tst_salescripts.moc"
