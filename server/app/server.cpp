@@ -14,9 +14,11 @@
 #include "passwordhasher.h"
 #include "pathsigner.h"
 #include "productbuckets.h"
+#include "redis.h"
 #include "requestdecoding.h"
 #include "reservationpublisher.h"
 #include "salecatalog.h"
+#include "saleevents.h"
 #include "salemetrics.h"
 #include "sessiontokens.h"
 #include "shopperapi.h"
@@ -144,6 +146,15 @@ Status Server::startHttp()
                                                 m_config.configRefreshMs, this);
     connect(m_refresher, &catalog::CatalogRefresher::refreshed, this,
             [this](bool ok) { m_catalogLoaded = m_catalogLoaded || ok; });
+    if (!m_config.redisUrl.isEmpty()) {
+        // Admin changes made on any instance, and sold-out marks, arrive here at once.
+        Result<std::unique_ptr<redis::Redis>> opened = redis::Redis::open(m_config.redisUrl);
+        if (!opened)
+            return Status::failure(QStringLiteral("redis-url: ") + opened.error());
+        m_eventsRedis = std::move(opened.value());
+        m_events = new catalog::SaleEvents(*m_eventsRedis, *m_catalog, *m_refresher, m_refresher);
+        m_events->start();
+    }
     m_refresher->start();
 
     http::ApiContext context;

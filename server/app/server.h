@@ -24,7 +24,11 @@ class ReservationPublisher;
 namespace catalog {
 class SaleCatalog;
 class CatalogRefresher;
+class SaleEvents;
 } // namespace catalog
+namespace redis {
+class Redis;
+}
 namespace sale {
 class AdmissionGate;
 class CircuitBreaker;
@@ -77,6 +81,8 @@ private:
     std::unique_ptr<metrics::SaleMetrics> m_metrics;
     std::unique_ptr<amqp::ReservationPublisher> m_publisher;
     catalog::CatalogRefresher *m_refresher = nullptr;
+    std::unique_ptr<redis::Redis> m_eventsRedis; ///< this thread's client: events, health
+    catalog::SaleEvents *m_events = nullptr; ///< config and sold-out events from every instance
     bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
     std::unique_ptr<http::ListenerPool> m_shopperListeners;
     std::unique_ptr<http::ListenerPool> m_adminListeners;

@@ -42,9 +42,12 @@ void CatalogRefresher::start()
 
 void CatalogRefresher::refresh()
 {
-    if (m_inFlight)
+    if (m_inFlight) {
+        m_again = true;
         return;
+    }
     m_inFlight = true;
+    m_again = false;
     const quint64 generation = m_catalog.generation();
     m_sql
         .run([](QSqlDatabase &db) {
@@ -63,6 +66,8 @@ void CatalogRefresher::refresh()
         })
         .then(this, [this, generation](const Loaded &loaded) {
             m_inFlight = false;
+            if (m_again) // a change was announced during this load: it may predate it
+                QMetaObject::invokeMethod(this, &CatalogRefresher::refresh, Qt::QueuedConnection);
             if (!loaded.error.isEmpty()) {
                 qCWarning(lcRefresher).noquote() << "cannot reload the sales:" << loaded.error;
                 Q_EMIT refreshed(false, loaded.error);
@@ -74,15 +79,16 @@ void CatalogRefresher::refresh()
             if (!m_catalog.replaceIf(std::move(sales), generation)) {
                 // An admin change on this instance came in meanwhile: this load may predate
                 // it, so load again rather than undo it.
-                m_inFlight = false;
-                QMetaObject::invokeMethod(this, &CatalogRefresher::refresh, Qt::QueuedConnection);
+                if (!m_again)
+                    QMetaObject::invokeMethod(this, &CatalogRefresher::refresh,
+                                              Qt::QueuedConnection);
                 return;
             }
             for (const SaleRecord &sale : loaded.sales) {
                 m_buckets.configure(sale.goods.goodsId, sale.ratePerSecond, double(sale.burst));
-                // The database's stock reaching zero marks the product sold out here
-                // (Redis pub/sub sets the mark sooner once the Redis client is in).
-                if (sale.schedule)
+                // Without Redis, the database's stock reaching zero marks the product
+                // sold out here.
+                if (m_soldOutFromDatabase && sale.schedule)
                     m_catalog.setSoldOut(sale.goods.goodsId, sale.databaseStock <= 0);
             }
             m_killSwitch.replace(loaded.switches.site, loaded.switches.goods);

@@ -11,6 +11,8 @@
 #include "requestdecoding.h"
 #include "routehelpers.h"
 #include "salecatalog.h"
+#include "saleevents.h"
+#include "salekeys.h"
 #include "salemetrics.h"
 #include "salescripts.h"
 #include "sqlexecutor.h"
@@ -81,6 +83,27 @@ struct AdminOutcome
 
 // The admin thread's Redis scripts (the Redis client is per thread; install() sets it).
 thread_local std::optional<redis::SaleScripts> adminScripts;
+// The admin thread's Redis client, which announces every change to all instances.
+thread_local redis::Redis *adminRedis = nullptr;
+
+/// Tells every instance (this one included) that \a action changed the configuration of
+/// \a target (a goods id, or "site"), so they reload it at once.
+void announce(const QString &action, const QString &target)
+{
+    if (!adminRedis) {
+        qCWarning(lcAdmin).noquote()
+            << "no Redis: other instances see" << action << "on their next periodic reload";
+        return;
+    }
+    adminRedis->publish(redis::SaleKeys::eventChannel(),
+                        catalog::SaleEvents::configChanged(action, target.toLongLong()), nullptr,
+                        [action](const redis::RedisReply &reply) {
+                            if (reply.isError())
+                                qCWarning(lcAdmin).noquote()
+                                    << "cannot announce" << action << ":" << reply.bytes()
+                                    << "(other instances see it on their next periodic reload)";
+                        });
+}
 
 AdminOutcome failed(int status, const QString &code, const QString &message)
 {
@@ -113,6 +136,46 @@ AdminOutcome fromSale(const Result<std::optional<SaleRecord>> &sale, qint64 good
     AdminOutcome o;
     o.sale = *sale.value();
     return o;
+}
+
+/// Reads the Redis inventory of \a ids on the admin thread's client, then calls \a done
+/// (with what could be read: a product Redis did not answer for is left out).
+void readInventories(const QList<qint64> &ids, QObject *context,
+                     std::function<void(const AdminApi::Inventories &)> done)
+{
+    if (!adminScripts || ids.isEmpty())
+        return done({});
+    struct Gathering
+    {
+        AdminApi::Inventories inventories;
+        qsizetype waiting = 0;
+        std::function<void(const AdminApi::Inventories &)> done;
+    };
+    auto gathering = std::make_shared<Gathering>();
+    gathering->waiting = ids.size();
+    gathering->done = std::move(done);
+    for (qint64 id : ids) {
+        adminScripts->inventory(id, context, [gathering, id](const redis::SaleInventory &inv) {
+            if (inv.ok && inv.exists)
+                gathering->inventories.insert(id, inv);
+            else if (!inv.ok)
+                qCWarning(lcAdmin).noquote()
+                    << "cannot read the Redis stock of" << id << ":" << inv.error;
+            if (--gathering->waiting == 0)
+                gathering->done(gathering->inventories);
+        });
+    }
+}
+
+/// The products with a sale scheduled, whose stock Redis holds.
+QList<qint64> scheduledIds(const ApiContext &ctx)
+{
+    QList<qint64> ids;
+    const auto sales = ctx.catalog->snapshot();
+    for (auto it = sales->cbegin(); it != sales->cend(); ++it)
+        if (it->schedule)
+            ids.append(it.key());
+    return ids;
 }
 
 using Job = std::function<AdminOutcome(QSqlDatabase &)>;
@@ -148,7 +211,8 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
             return outcome;
         })
         .then(context,
-              [ctx, context, answer, changed = !action.isEmpty()](const AdminOutcome &o) mutable {
+              [ctx, context, answer, action, target,
+               changed = !action.isEmpty()](const AdminOutcome &o) mutable {
                   if (o.status >= 300)
                       return answer.send(errorResponse(StatusCode(o.status), o.code, o.message));
                   const qint64 now = nowMs();
@@ -160,7 +224,10 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
                                              << "is not loaded";
                       } else {
                           const qint64 id = o.sale->goods.goodsId;
-                          const auto logged = [id](const redis::PreloadOutcome &p) {
+                          // Announced once Redis has the stock, so instances reading the
+                          // sold-out mark on reload read the new one.
+                          const auto logged = [id, action, target](const redis::PreloadOutcome &p) {
+                              announce(action, target);
                               if (p.kind == redis::PreloadOutcome::Kind::Error)
                                   qCWarning(lcAdmin).noquote()
                                       << "Redis stock of" << id << "failed:" << p.error;
@@ -175,9 +242,11 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
                           else
                               adminScripts->topUp(id, o.topUp, context, logged);
                       }
+                  } else if (changed) {
+                      announce(action, target);
                   }
                   if (o.degradation) {
-                      // Applied here at once; other instances pick it up on reload.
+                      // Applied here at once; other instances reload on the announcement.
                       const DegradationInput &d = *o.degradation;
                       if (d.goodsId)
                           ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
@@ -186,14 +255,28 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
                       answer.send(jsonResponse(ctx->killSwitch->toJson()));
                   } else if (o.sale) {
                       ctx->catalog->upsert(*o.sale);
-                      answer.send(jsonResponse(AdminApi::saleStatus(*ctx, *o.sale, now),
-                                               StatusCode(o.status)));
+                      readInventories(
+                          {o.sale->goods.goodsId}, context,
+                          [ctx, answer, sale = *o.sale, now,
+                           status = o.status](const AdminApi::Inventories &inv) mutable {
+                              answer.send(jsonResponse(AdminApi::saleStatus(*ctx, sale, now, inv),
+                                                       StatusCode(status)));
+                          });
                   } else if (o.listSales) {
-                      QJsonArray list;
+                      QList<qint64> ids;
                       for (const SaleRecord &sale : o.sales)
-                          list.append(AdminApi::saleStatus(*ctx, sale, now));
-                      answer.send(jsonResponse({{QStringLiteral("sales"), list},
+                          ids.append(sale.goods.goodsId);
+                      readInventories(
+                          ids, context,
+                          [ctx, answer, sales = o.sales,
+                           now](const AdminApi::Inventories &inv) mutable {
+                              QJsonArray list;
+                              for (const SaleRecord &sale : sales)
+                                  list.append(AdminApi::saleStatus(*ctx, sale, now, inv));
+                              answer.send(
+                                  jsonResponse({{QStringLiteral("sales"), list},
                                                 {QStringLiteral("serverTime"), formatTime(now)}}));
+                          });
                   } else {
                       answer.send(jsonResponse(o.body, StatusCode(o.status)));
                   }
@@ -215,8 +298,11 @@ QJsonObject scheduleJson(const sale::SaleSchedule &s)
 
 } // namespace
 
-QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, qint64 now)
+QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, qint64 now,
+                                 const Inventories &inventories)
 {
+    const auto inventory = inventories.constFind(sale.goods.goodsId);
+    const bool fromRedis = inventory != inventories.cend();
     const qint64 id = sale.goods.goodsId;
     const sale::KillSwitch::Switch site = ctx.killSwitch->site();
     const sale::KillSwitch::Switch own = ctx.killSwitch->goods(id);
@@ -228,10 +314,10 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
         {QStringLiteral("priceCents"), sale.goods.priceCents},
         {QStringLiteral("flashPriceCents"), sale.goods.flashPriceCents},
         {QStringLiteral("preloadedStock"), sale.preloadedStock},
-        // Until the Redis client is in, the database's stock stands in for Redis's.
-        {QStringLiteral("stockLeft"), sale.databaseStock},
+        // Without an answer from Redis, the database's stock stands in for Redis's.
+        {QStringLiteral("stockLeft"), fromRedis ? inventory->stock : sale.databaseStock},
         {QStringLiteral("ordersCreated"), sale.ordersCreated},
-        {QStringLiteral("pending"), 0},
+        {QStringLiteral("pending"), fromRedis ? inventory->pending : 0},
         {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
         {QStringLiteral("burst"), sale.burst},
         {QStringLiteral("acceptedPerSecond"), 0},
@@ -249,7 +335,7 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
     return json;
 }
 
-QJsonObject AdminApi::stats(const ApiContext &ctx)
+QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventories)
 {
     const auto sales = ctx.catalog->snapshot();
     QList<qint64> ids = sales->keys();
@@ -257,11 +343,14 @@ QJsonObject AdminApi::stats(const ApiContext &ctx)
     QJsonArray list;
     for (qint64 id : std::as_const(ids)) {
         const SaleRecord &sale = (*sales)[id];
-        list.append(QJsonObject {{QStringLiteral("goodsId"), id},
-                                 {QStringLiteral("stockLeft"), sale.databaseStock},
-                                 {QStringLiteral("pending"), 0},
-                                 {QStringLiteral("ordersCreated"), sale.ordersCreated},
-                                 {QStringLiteral("acceptedPerSecond"), 0}});
+        const auto inventory = inventories.constFind(id);
+        const bool fromRedis = inventory != inventories.cend();
+        list.append(QJsonObject {
+            {QStringLiteral("goodsId"), id},
+            {QStringLiteral("stockLeft"), fromRedis ? inventory->stock : sale.databaseStock},
+            {QStringLiteral("pending"), fromRedis ? inventory->pending : 0},
+            {QStringLiteral("ordersCreated"), sale.ordersCreated},
+            {QStringLiteral("acceptedPerSecond"), 0}});
     }
     QJsonObject breakers;
     for (const sale::CircuitBreaker *b : {ctx.redisBreaker, ctx.rabbitBreaker, ctx.postgresBreaker})
@@ -286,9 +375,10 @@ void AdminApi::install(QHttpServer &server) const
     if (!ctx->redisUrl.isEmpty()) {
         Result<std::unique_ptr<redis::Redis>> opened =
             redis::Redis::open(ctx->redisUrl, redis::RedisOptions {}, &server);
-        if (opened)
-            adminScripts.emplace(opened.value().release(), ctx->windowMs);
-        else
+        if (opened) {
+            adminRedis = opened.value().release();
+            adminScripts.emplace(adminRedis, ctx->windowMs);
+        } else
             qCWarning(lcAdmin).noquote() << "no Redis for the admin API:" << opened.error();
     }
 
@@ -502,8 +592,12 @@ void AdminApi::install(QHttpServer &server) const
     refuseOtherMethods(server, QStringLiteral("/admin/degradation"), QStringLiteral("GET, PUT"));
 
     server.route(QStringLiteral("/admin/stats"), Method::Get,
-                 guarded([ctx](const QHttpServerRequest &, QHttpServerResponder &&responder) {
-                     jsonResponse(stats(*ctx)).write(std::move(responder));
+                 guarded([ctx, self](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     DeferredAnswer answer(std::move(responder));
+                     readInventories(scheduledIds(*ctx), self,
+                                     [ctx, answer](const Inventories &inv) mutable {
+                                         answer.send(jsonResponse(stats(*ctx, inv)));
+                                     });
                  }));
     refuseOtherMethods(server, QStringLiteral("/admin/stats"), QStringLiteral("GET"));
 
@@ -545,19 +639,23 @@ void AdminApi::install(QHttpServer &server) const
                     clients->removeAll(socket);
                     socket->deleteLater();
                 });
-                socket->sendTextMessage(
-                    QString::fromUtf8(QJsonDocument(stats(*ctx)).toJson(QJsonDocument::Compact)));
+                readInventories(scheduledIds(*ctx), socket, [ctx, socket](const Inventories &inv) {
+                    socket->sendTextMessage(QString::fromUtf8(
+                        QJsonDocument(stats(*ctx, inv)).toJson(QJsonDocument::Compact)));
+                });
                 if (!timer->isActive())
                     timer->start();
             }
         });
-    QObject::connect(timer, &QTimer::timeout, &server, [ctx, clients, timer] {
+    QObject::connect(timer, &QTimer::timeout, &server, [ctx, self, clients, timer] {
         if (clients->isEmpty())
             return timer->stop();
-        const QString message =
-            QString::fromUtf8(QJsonDocument(stats(*ctx)).toJson(QJsonDocument::Compact));
-        for (QWebSocket *socket : std::as_const(*clients))
-            socket->sendTextMessage(message);
+        readInventories(scheduledIds(*ctx), self, [ctx, clients](const Inventories &inv) {
+            const QString message =
+                QString::fromUtf8(QJsonDocument(stats(*ctx, inv)).toJson(QJsonDocument::Compact));
+            for (QWebSocket *socket : std::as_const(*clients))
+                socket->sendTextMessage(message);
+        });
     });
 
     installMissingHandler(server);

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "apicontext.h"
+#include "saleoutcomes.h"
 
+#include <QHash>
 #include <QJsonObject>
 
 class QHttpServer;
@@ -25,11 +27,15 @@ public:
     /// Adds every admin route to \a server (called on the server's thread).
     void install(QHttpServer &server) const;
 
-    /// `Stats` of docs/api.md for this instance.
-    static QJsonObject stats(const ApiContext &context);
-    /// `SaleStatus` of docs/api.md.
+    /// Each product's stock and pending reservations as Redis holds them.
+    using Inventories = QHash<qint64, redis::SaleInventory>;
+
+    /// `Stats` of docs/api.md for this instance (stock and pending from \a inventories).
+    static QJsonObject stats(const ApiContext &context, const Inventories &inventories = {});
+    /// `SaleStatus` of docs/api.md (stock and pending from \a inventories; a product missing
+    /// there, as when Redis is down, shows the database's stock and no pending).
     static QJsonObject saleStatus(const ApiContext &context, const catalog::SaleRecord &sale,
-                                  qint64 nowMs);
+                                  qint64 nowMs, const Inventories &inventories = {});
 
 private:
     ApiContext m_context;

@@ -424,9 +424,9 @@ void ShopperApi::install(QHttpServer &server) const
 
     using OrderChanged =
         Result<std::pair<catalog::OrderChange, std::optional<catalog::ShopperOrder>>>;
-    const auto changeOrder = [ctx, self](bool cancel) {
-        return [ctx, self, cancel](qint64 orderId, const QHttpServerRequest &request,
-                                   QHttpServerResponder &&responder) {
+    const auto changeOrder = [ctx, self, scripts](bool cancel) {
+        return [ctx, self, scripts, cancel](qint64 orderId, const QHttpServerRequest &request,
+                                            QHttpServerResponder &&responder) {
             const auto session =
                 ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
             if (!session)
@@ -438,34 +438,52 @@ void ShopperApi::install(QHttpServer &server) const
                     return cancel ? catalog::shopperorders::cancel(db, userId, orderId)
                                   : catalog::shopperorders::pay(db, userId, orderId);
                 })
-                .then(self, [ctx, answer, cancel, orderId](const OrderChanged &changed) mutable {
-                    if (!changed) {
-                        qCWarning(lcShopper).noquote() << changed.error();
-                        return answer.send(unavailable(cancel ? QStringLiteral("cancel orders")
-                                                              : QStringLiteral("take payments")));
-                    }
-                    switch (changed->first) {
-                    case catalog::OrderChange::NotFound:
-                        return answer.send(
-                            errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
-                                          QStringLiteral("You have no order %1.").arg(orderId)));
-                    case catalog::OrderChange::NotAllowed:
-                        return answer.send(errorResponse(StatusCode::Conflict,
-                                                         cancel ? QStringLiteral("not_cancellable")
-                                                                : QStringLiteral("not_payable"),
-                                                         QStringLiteral("Order %1 is %2.")
-                                                             .arg(orderId)
-                                                             .arg(changed->second->status)));
-                    case catalog::OrderChange::Done:
-                        break;
-                    }
-                    answer.send(jsonResponse(changed->second->toJson()));
-                    // A unit went back on sale: reload, which clears the sold-out mark.
-                    if (cancel && ctx->refresher)
-                        QMetaObject::invokeMethod(ctx->refresher,
-                                                  &catalog::CatalogRefresher::refresh,
-                                                  Qt::QueuedConnection);
-                });
+                .then(self,
+                      [ctx, self, scripts, answer, cancel, orderId,
+                       userId](const OrderChanged &changed) mutable {
+                          if (!changed) {
+                              qCWarning(lcShopper).noquote() << changed.error();
+                              return answer.send(
+                                  unavailable(cancel ? QStringLiteral("cancel orders")
+                                                     : QStringLiteral("take payments")));
+                          }
+                          switch (changed->first) {
+                          case catalog::OrderChange::NotFound:
+                              return answer.send(errorResponse(
+                                  StatusCode::NotFound, QStringLiteral("not_found"),
+                                  QStringLiteral("You have no order %1.").arg(orderId)));
+                          case catalog::OrderChange::NotAllowed:
+                              return answer.send(
+                                  errorResponse(StatusCode::Conflict,
+                                                cancel ? QStringLiteral("not_cancellable")
+                                                       : QStringLiteral("not_payable"),
+                                                QStringLiteral("Order %1 is %2.")
+                                                    .arg(orderId)
+                                                    .arg(changed->second->status)));
+                          case catalog::OrderChange::Done:
+                              break;
+                          }
+                          answer.send(jsonResponse(changed->second->toJson()));
+                          if (!cancel)
+                              return;
+                          // The unit goes back on sale in Redis too; the rollback script announces
+                          // `restocked`, which clears every instance's sold-out mark.
+                          const qint64 goodsId = changed->second->goodsId;
+                          if (scripts)
+                              scripts->rollback(
+                                  goodsId, userId, redis::RollbackReason::Cancelled, self,
+                                  [goodsId, userId](const redis::RollbackOutcome &o) {
+                                      if (o.kind == redis::RollbackOutcome::Kind::Error)
+                                          qCWarning(lcShopper).noquote()
+                                              << "cancelled order of user" << userId << "for"
+                                              << goodsId << "not returned in Redis:" << o.error;
+                                  });
+                          // The database's stock changed: reload.
+                          if (ctx->refresher)
+                              QMetaObject::invokeMethod(ctx->refresher,
+                                                        &catalog::CatalogRefresher::refresh,
+                                                        Qt::QueuedConnection);
+                      });
         };
     };
     server.route(QStringLiteral("/api/orders/<arg>/payment"), QHttpServerRequest::Method::Post,
