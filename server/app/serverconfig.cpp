@@ -78,8 +78,9 @@ QList<ConfigOption> ServerConfig::options()
         {QStringLiteral("buy-wait"), QStringLiteral("5"),
          QStringLiteral("Milliseconds a buy request may wait for a token of its product's bucket."),
          QStringLiteral("ms")},
-        {QStringLiteral("config-refresh"), QStringLiteral("500"),
-         QStringLiteral("Milliseconds between reloads of sales and switches from the database."),
+        {QStringLiteral("config-refresh"), QStringLiteral("5000"),
+         QStringLiteral("Milliseconds between periodic reloads of sales and switches from the "
+                        "database (changes are also announced on Redis and applied at once)."),
          QStringLiteral("ms")},
     };
 }

@@ -39,7 +39,8 @@ struct ServerConfig
     int passwordIterations = 100'000; ///< PBKDF2 iterations for new passwords
     int maxInFlight = 1000; ///< buy requests in flight past which 503 is answered at once
     int buyWaitMs = 5; ///< how long a buy request may wait for a token of the bucket
-    int configRefreshMs = 500; ///< how often sales and switches are reloaded from the database
+    int configRefreshMs =
+        5000; ///< periodic reload of sales and switches (changes also arrive by Redis at once)
 
     /// The settings flashsale-server understands, with their defaults.
     static QList<ConfigOption> options();

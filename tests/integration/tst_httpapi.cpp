@@ -798,6 +798,56 @@ private Q_SLOTS:
         QCOMPARE(second.stop(), 0);
     }
 
+    void soldOutMarkReachesAnotherInstanceWithinASecond()
+    {
+        ServerProcess second;
+        QVERIFY2(second.start(serverArgs(), environment()), qPrintable(second.output()));
+        const qint64 id = createGoods(QStringLiteral("Clock"));
+        const qint64 t = now();
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t + 3'600'000, 1).status, 200);
+        const QString path =
+            call("GET", shop(QStringLiteral("/api/sales/%1/path").arg(id)), {}, bearer())
+                .body.value(QStringLiteral("path"))
+                .toString();
+        const QUrl buy = shop(QStringLiteral("/api/sales/%1/%2/orders").arg(id).arg(path));
+        const QUrl onSecond =
+            second.baseUrl().resolved(QUrl(QStringLiteral("/api/sales/%1").arg(id)));
+        const auto stateOnSecond = [&] {
+            return call("GET", onSecond).body.value(QStringLiteral("state")).toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(stateOnSecond(), QStringLiteral("live"), 2000);
+
+        // The last unit goes on the first instance: the second marks it sold out within a
+        // second (its periodic reload is a minute away: the sold_out event did it).
+        Reply bought = call("POST", buy, {}, bearer());
+        for (int i = 0; i < 100 && bought.status == 503; ++i) {
+            QTest::qWait(20);
+            bought = call("POST", buy, {}, bearer());
+        }
+        QCOMPARE(bought.status, 202);
+        QElapsedTimer timer;
+        timer.start();
+        QString state = stateOnSecond();
+        while (state != u"sold_out" && timer.elapsed() < 1000) {
+            QTest::qWait(20);
+            state = stateOnSecond();
+        }
+        QCOMPARE(state, QStringLiteral("sold_out"));
+
+        // A top-up on the first instance clears the mark on the second within a second.
+        QCOMPARE(adminCall("POST", QStringLiteral("/admin/sales/%1/stock").arg(id), j("{'add':2}"))
+                     .status,
+                 200);
+        timer.restart();
+        state = stateOnSecond();
+        while (state != u"live" && timer.elapsed() < 1000) {
+            QTest::qWait(20);
+            state = stateOnSecond();
+        }
+        QCOMPARE(state, QStringLiteral("live"));
+        QCOMPARE(second.stop(), 0);
+    }
+
     void liveWebSocketNeedsTheToken()
     {
         QUrl url = m_server.adminUrl().resolved(QUrl(QStringLiteral("/admin/live")));
