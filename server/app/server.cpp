@@ -33,6 +33,8 @@ namespace flashsale {
 
 namespace {
 const QString postgresName = QStringLiteral("postgres");
+const QString redisName = QStringLiteral("redis");
+const QString rabbitmqName = QStringLiteral("rabbitmq");
 const QString startupConnection = QStringLiteral("startup");
 } // namespace
 
@@ -134,11 +136,15 @@ Status Server::startHttp()
     amqp::PublisherOptions publisherOptions;
     publisherOptions.url = amqpUrl.value();
     m_publisher = std::make_unique<amqp::ReservationPublisher>(publisherOptions);
-    // Logged, not put in /healthz: a broker restart is absorbed by the publisher (it
-    // republishes), and the buy path sees RabbitMQ through its breaker.
+    // In /healthz from its first state on (nothing is reported while the first connection
+    // is still being made, so a starting instance is not "degraded" for it).
+    const QString amqpName = amqpUrl->displayName();
+    connect(m_publisher.get(), &amqp::ReservationPublisher::connected, this,
+            [this, amqpName] { m_health.report(rabbitmqName, true, amqpName); });
     connect(m_publisher.get(), &amqp::ReservationPublisher::disconnected, this,
-            [](const QString &reason) {
+            [this, amqpName](const QString &reason) {
                 qCWarning(lcServer).noquote() << "RabbitMQ publisher:" << reason;
+                m_health.report(rabbitmqName, false, amqpName + QStringLiteral(": ") + reason);
             });
     m_publisher->start();
 
@@ -152,6 +158,19 @@ Status Server::startHttp()
         if (!opened)
             return Status::failure(QStringLiteral("redis-url: ") + opened.error());
         m_eventsRedis = std::move(opened.value());
+        // This client's state stands for Redis in /healthz (the HTTP threads' clients reach
+        // the same servers; the buy path sees them through the Redis breaker).
+        redis::Redis *client = m_eventsRedis.get();
+        connect(client, &redis::Redis::connected, this, [this, client] {
+            if (!m_health.entry(redisName).up)
+                qCInfo(lcServer).noquote() << "Redis is up:" << client->displayName();
+            m_health.report(redisName, true, client->displayName());
+        });
+        connect(client, &redis::Redis::disconnected, this, [this, client](const QString &reason) {
+            qCWarning(lcServer).noquote() << "Redis is down:" << reason;
+            m_health.report(redisName, false,
+                            client->displayName() + QStringLiteral(": ") + reason);
+        });
         m_events = new catalog::SaleEvents(*m_eventsRedis, *m_catalog, *m_refresher, m_refresher);
         m_events->start();
     }

@@ -74,6 +74,20 @@ private Q_SLOTS:
                                          .toObject();
         QCOMPARE(postgres.value(QStringLiteral("state")).toString(), QStringLiteral("up"));
 
+        // Redis and the RabbitMQ publisher join once connected (not before: a starting
+        // instance is not degraded for a connection still being made).
+        const auto stateOf = [&](const QString &name) {
+            return request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))))
+                .body.value(QStringLiteral("dependencies"))
+                .toObject()
+                .value(name)
+                .toObject()
+                .value(QStringLiteral("state"))
+                .toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("redis")), QStringLiteral("up"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("rabbitmq")), QStringLiteral("up"), 5000);
+
         const HttpResult wrongMethod =
             request("DELETE", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
         QCOMPARE(wrongMethod.status, 405);
