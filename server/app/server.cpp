@@ -8,6 +8,7 @@
 #include "connectionguard.h"
 #include "database.h"
 #include "databaseprobe.h"
+#include "instanceheartbeat.h"
 #include "killswitch.h"
 #include "listenerpool.h"
 #include "migrator.h"
@@ -173,6 +174,8 @@ Status Server::startHttp()
         });
         m_events = new catalog::SaleEvents(*m_eventsRedis, *m_catalog, *m_refresher, m_refresher);
         m_events->start();
+        m_heartbeat = new InstanceHeartbeat(*m_eventsRedis, *m_buckets, url->name, 1000, this);
+        m_heartbeat->start();
     }
     m_refresher->start();
 

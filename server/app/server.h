@@ -43,6 +43,8 @@ namespace metrics {
 class SaleMetrics;
 }
 
+class InstanceHeartbeat;
+
 /// flashsale-server assembled from its parts, as its role asks.
 class Server : public QObject
 {
@@ -83,6 +85,7 @@ private:
     catalog::CatalogRefresher *m_refresher = nullptr;
     std::unique_ptr<redis::Redis> m_eventsRedis; ///< this thread's client: events, health
     catalog::SaleEvents *m_events = nullptr; ///< config and sold-out events from every instance
+    InstanceHeartbeat *m_heartbeat = nullptr; ///< shares the site-wide rates among instances
     bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
     std::unique_ptr<http::ListenerPool> m_shopperListeners;
     std::unique_ptr<http::ListenerPool> m_adminListeners;

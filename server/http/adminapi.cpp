@@ -7,6 +7,7 @@
 #include "jsonresponse.h"
 #include "killswitch.h"
 #include "pathsigner.h"
+#include "productbuckets.h"
 #include "redis.h"
 #include "requestdecoding.h"
 #include "routehelpers.h"
@@ -357,7 +358,7 @@ QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventorie
         breakers.insert(b->name(), sale::CircuitBreaker::stateName(b->state()));
     return {
         {QStringLiteral("time"), formatTime(nowMs())},
-        {QStringLiteral("instances"), 1},
+        {QStringLiteral("instances"), ctx.buckets->instances()},
         {QStringLiteral("requestsPerSecond"), ctx.metrics->ratesJson()},
         {QStringLiteral("ordersPerSecond"), 0},
         {QStringLiteral("queueDepth"), 0},

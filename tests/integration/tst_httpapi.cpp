@@ -848,6 +848,65 @@ private Q_SLOTS:
         QCOMPARE(second.stop(), 0);
     }
 
+    void siteRateIsSharedAmongLiveInstances()
+    {
+        const auto instances = [&] {
+            return adminCall("GET", QStringLiteral("/admin/stats"))
+                .body.value(QStringLiteral("instances"))
+                .toInt();
+        };
+        // Instances of earlier tests drop out of the count within three heartbeats.
+        QTRY_COMPARE_WITH_TIMEOUT(instances(), 1, 6000);
+        ServerProcess second;
+        QVERIFY2(second.start(serverArgs(), environment()), qPrintable(second.output()));
+        QTRY_COMPARE_WITH_TIMEOUT(instances(), 2, 5000);
+
+        // A site-wide burst of 2 is 1 per instance: the first instance lets one shopper
+        // through, the next one waits for a token (a minute away at this rate).
+        const qint64 id = createGoods(QStringLiteral("Chair"));
+        const qint64 t = now();
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t + 3'600'000, 50, 0.016, 2).status, 200);
+        QList<QByteArray> shoppers;
+        for (const char *name : {"eve", "finn"}) {
+            const QByteArray body =
+                QByteArray("{\"username\":\"") + name + "\",\"password\":\"secret-pw\"}";
+            QCOMPARE(call("POST", shop(QStringLiteral("/api/users")), body).status, 201);
+            shoppers.append("Bearer "
+                            + call("POST", shop(QStringLiteral("/api/sessions")), body)
+                                  .body.value(QStringLiteral("token"))
+                                  .toString()
+                                  .toLatin1());
+        }
+        const QString path =
+            call("GET", shop(QStringLiteral("/api/sales/%1/path").arg(id)), {}, shoppers[0])
+                .body.value(QStringLiteral("path"))
+                .toString();
+        // Paths are per shopper: each asks for their own.
+        const auto buy = [&](const QByteArray &shopper) {
+            const QString own =
+                call("GET", shop(QStringLiteral("/api/sales/%1/path").arg(id)), {}, shopper)
+                    .body.value(QStringLiteral("path"))
+                    .toString();
+            Reply r = call("POST", shop(QStringLiteral("/api/sales/%1/%2/orders").arg(id).arg(own)),
+                           {}, shopper);
+            for (int i = 0; i < 100 && r.status == 503; ++i) { // stock still loading
+                QTest::qWait(20);
+                r = call("POST", shop(QStringLiteral("/api/sales/%1/%2/orders").arg(id).arg(own)),
+                         {}, shopper);
+            }
+            return r;
+        };
+        QVERIFY(!path.isEmpty());
+        const Reply first = buy(shoppers[0]);
+        QCOMPARE(first.status, 202);
+        const Reply next = buy(shoppers[1]);
+        QCOMPARE(next.status, 429);
+        QCOMPARE(next.error(), QStringLiteral("rate_limited"));
+
+        QCOMPARE(second.stop(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(instances(), 1, 6000);
+    }
+
     void liveWebSocketNeedsTheToken()
     {
         QUrl url = m_server.adminUrl().resolved(QUrl(QStringLiteral("/admin/live")));
