@@ -51,6 +51,9 @@ Server::~Server()
     // Listeners first: no request may reach a service that is being destroyed.
     m_shopperListeners.reset();
     m_adminListeners.reset();
+    // What listens to the events client goes before the client (it is a member).
+    delete m_heartbeat;
+    delete m_events;
     if (m_publisher)
         m_publisher->stop();
     if (m_sql)
