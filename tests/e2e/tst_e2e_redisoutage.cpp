@@ -1,7 +1,9 @@
 // End to end, a real server process on the real stack: while Redis is stopped the buy path
 // answers the friendly 503 at once (no request hangs), the Redis breaker opens and /healthz
 // says Redis is down; when Redis returns, buying works again, the breaker closes and
-// /healthz is back to ok. Stops the shared stack's Redis: registered RUN_SERIAL.
+// /healthz is back to ok. A switch thrown while Redis was down (its announcement lost)
+// reaches another instance once its subscription is back, long before its periodic
+// reload. Stops the shared stack's Redis: registered RUN_SERIAL.
 
 #include "shopclient.h"
 
@@ -20,6 +22,7 @@ class tst_E2eRedisOutage : public QObject
 
     ShopClient m_client;
     ServerProcess m_server;
+    ServerProcess m_second;
     bool m_redisStopped = false;
 
     QString breaker()
@@ -46,15 +49,21 @@ private Q_SLOTS:
     void initTestCase()
     {
         const QString databaseUrl = TestServices::instance().createDatabase();
-        QVERIFY2(m_server.start(ShopClient::serverArgs(), ShopClient::environment(databaseUrl)),
+        // Periodic reloads a minute apart: only events (or a resubscription) bring changes.
+        const QStringList args =
+            ShopClient::serverArgs({QStringLiteral("--config-refresh"), QStringLiteral("60000")});
+        QVERIFY2(m_server.start(args, ShopClient::environment(databaseUrl)),
                  qPrintable(m_server.output()));
         QVERIFY(ShopClient::offsetGoodsIds(databaseUrl));
+        QVERIFY2(m_second.start(args, ShopClient::environment(databaseUrl)),
+                 qPrintable(m_second.output()));
     }
 
     void cleanupTestCase()
     {
         if (m_redisStopped) // a failed test must not leave the run without Redis
             TestServices::instance().stack({QStringLiteral("start"), QStringLiteral("redis")});
+        QCOMPARE(m_second.stop(), 0);
         QCOMPARE(m_server.stop(), 0);
     }
 
@@ -95,9 +104,48 @@ private Q_SLOTS:
                 .body;
         QCOMPARE(health.value(QStringLiteral("status")).toString(), QStringLiteral("degraded"));
 
+        // A switch thrown now is committed, but its announcement cannot go out.
+        const QByteArray adminBearer = QByteArray("Bearer ") + ShopClient::adminToken;
+        const QUrl switchesOnSecond =
+            m_second.adminUrl().resolved(QUrl(QStringLiteral("/admin/degradation")));
+        QCOMPARE(m_client.call("GET", switchesOnSecond, {}, adminBearer)
+                     .body.value(QStringLiteral("site"))
+                     .toObject()
+                     .value(QStringLiteral("on"))
+                     .toBool(),
+                 false);
+        QCOMPARE(m_client
+                     .adminCall(m_server, "PUT", QStringLiteral("/admin/degradation"),
+                                QJsonDocument(
+                                    QJsonObject {
+                                        {QStringLiteral("scope"), QStringLiteral("site")},
+                                        {QStringLiteral("on"), true},
+                                        {QStringLiteral("message"), QStringLiteral("Maintenance")}})
+                                    .toJson())
+                     .status,
+                 200);
+
         QCOMPARE(TestServices::instance().stack({QStringLiteral("start"), QStringLiteral("redis")}),
                  0);
         m_redisStopped = false;
+
+        // The second instance reloads when its subscription is back: it sees the switch.
+        const auto siteSwitchOnSecond = [&] {
+            return m_client.call("GET", switchesOnSecond, {}, adminBearer)
+                .body.value(QStringLiteral("site"))
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(siteSwitchOnSecond(), QStringLiteral("Maintenance"), 20'000);
+        QCOMPARE(m_client
+                     .adminCall(m_server, "PUT", QStringLiteral("/admin/degradation"),
+                                QJsonDocument(
+                                    QJsonObject {{QStringLiteral("scope"), QStringLiteral("site")},
+                                                 {QStringLiteral("on"), false}})
+                                    .toJson())
+                     .status,
+                 200);
 
         // Once Redis answers again (the breaker's probe goes through), buying works.
         QElapsedTimer timer;
