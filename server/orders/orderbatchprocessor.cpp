@@ -3,6 +3,7 @@
 #include "database.h"
 #include "reservationcodec.h"
 
+#include <QTimer>
 #include <QUuid>
 
 namespace flashsale::orders {
@@ -21,6 +22,25 @@ OrderBatchProcessor::OrderBatchProcessor(OrderWorkerOptions options, amqp::AmqpC
 { }
 
 OrderBatchProcessor::~OrderBatchProcessor() = default;
+
+void OrderBatchProcessor::initialize()
+{
+    Result<std::unique_ptr<redis::Redis>> opened =
+        redis::Redis::open(m_options.redisUrl, m_options.redis);
+    if (!opened) {
+        qCCritical(lcOrders).noquote() << "order worker: redis-url:" << opened.error();
+        return;
+    }
+    m_redis = std::move(opened).value();
+    m_stats.redisConnected = m_redis->isConnected();
+    connect(m_redis.get(), &redis::Redis::connected, this,
+            [this] { m_stats.redisConnected = true; });
+    connect(m_redis.get(), &redis::Redis::disconnected, this, [this](const QString &reason) {
+        m_stats.redisConnected = false;
+        qCWarning(lcOrders).noquote() << "order worker: Redis is down:" << reason;
+    });
+    m_results = std::make_unique<ShopperResults>(m_redis.get());
+}
 
 void OrderBatchProcessor::take(const QList<Delivery> &batch)
 {
@@ -82,8 +102,9 @@ void OrderBatchProcessor::processPending()
                 else
                     ++m_stats.rejected;
             }
-            Q_EMIT settled(*outcomes);
-            m_consumer.ack(chunk);
+            // Acked only once Redis knows the shoppers' results: until then the broker
+            // keeps the messages, and a redelivery finds the orders made (idempotent).
+            recordInRedis({chunk, outcomes.value(), 0});
         }
         chunk.clear();
         reservations.clear();
@@ -112,8 +133,87 @@ void OrderBatchProcessor::processPending()
         db::closeDatabase(m_connectionName);
 }
 
+void OrderBatchProcessor::recordInRedis(Committed committed)
+{
+    if (m_stopped)
+        return;
+    if (!m_results) {
+        redisStepFailed(std::move(committed), QStringLiteral("no Redis client (bad redis-url)"));
+        return;
+    }
+    const QList<OrderOutcome> outcomes = committed.outcomes;
+    m_results->record(
+        outcomes, this, [this, committed = std::move(committed)](const ShopperResults::Report &r) {
+            if (m_stopped)
+                return;
+            if (!r.ok) {
+                redisStepFailed(committed, r.error);
+                return;
+            }
+            if (!r.ordersToCancel.isEmpty()) {
+                // Redis gave these units back before the orders were confirmed (a
+                // dead-lettered copy compensated, or a cancel): the orders must go too.
+                const Result<QList<OrderRecord>> cancelled = ensureDatabase()
+                    ? m_repository->cancelUnpaidNow(r.ordersToCancel)
+                    : Result<QList<OrderRecord>>::failure(QStringLiteral("no database"));
+                if (!cancelled) {
+                    if (m_repository && !m_repository->isConnected()) {
+                        m_repository.reset();
+                        db::closeDatabase(m_connectionName);
+                    }
+                    redisStepFailed(committed,
+                                    QStringLiteral("cancelling orders whose reservation was "
+                                                   "rolled back: %1")
+                                        .arg(cancelled.error()));
+                    return;
+                }
+                m_stats.ordersCompensated += cancelled->size();
+                qCWarning(lcOrders).noquote()
+                    << "order worker:" << r.ordersToCancel.size()
+                    << "orders were made for reservations already rolled back in Redis;"
+                    << cancelled->size() << "cancelled now, their units back in the database";
+            }
+            if (std::exchange(m_redisStepFailing, false))
+                qCInfo(lcOrders) << "order worker: recording results in Redis works again";
+            m_stats.resultsConfirmed += r.confirmed;
+            m_stats.unitsReturned += r.returned;
+            Q_EMIT settled(committed.outcomes);
+            m_consumer.ack(committed.deliveries);
+        });
+}
+
+void OrderBatchProcessor::redisStepFailed(Committed committed, const QString &error)
+{
+    ++m_stats.redisFailures;
+    const bool redisUp = m_redis && m_redis->isConnected();
+    // While Redis is down the batch waits here, unacked (the prefetch limit stops the
+    // flow); failures with Redis up count, and in the end the queue's own retries and
+    // the dead-letter queue take over.
+    if (redisUp)
+        ++committed.failures;
+    if (committed.failures >= m_options.maxRedisTries) {
+        qCWarning(lcOrders).noquote()
+            << "order worker: recording" << committed.outcomes.size() << "results in Redis failed"
+            << committed.failures << "times, giving the batch back:" << error;
+        m_consumer.retry(committed.deliveries);
+        return;
+    }
+    // Once per spell of failures, not once per batch.
+    if (!std::exchange(m_redisStepFailing, true))
+        qCWarning(lcOrders).noquote()
+            << "order worker: recording results in Redis failed, committed batches wait "
+               "unacked and are tried again:"
+            << error;
+    const int delayMs = redisUp ? 100 * (1 << std::min(committed.failures, 6)) : 500;
+    QTimer::singleShot(delayMs, this,
+                       [this, committed = std::move(committed)] { recordInRedis(committed); });
+}
+
 void OrderBatchProcessor::shutdown()
 {
+    m_stopped = true;
+    m_results.reset();
+    m_redis.reset();
     m_repository.reset();
     db::closeDatabase(m_connectionName);
 }
