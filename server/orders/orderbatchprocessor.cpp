@@ -78,12 +78,26 @@ void OrderBatchProcessor::processPending()
     }
     // Decode; a message that cannot be read will never succeed: dead-letter it at once.
     QList<Delivery> chunk;
+    QList<QList<Reservation>> perDelivery; // each delivery's reservations, parallel to chunk
     QList<Reservation> reservations;
     auto commitChunk = [&] {
         if (chunk.isEmpty())
             return;
         const Result<QList<OrderOutcome>> outcomes = m_repository->createOrders(reservations);
-        if (!outcomes) {
+        if (outcomes) {
+            ++m_stats.transactions;
+            countOutcomes(*outcomes);
+            // Acked only once Redis knows the shoppers' results: until then the broker
+            // keeps the messages, and a redelivery finds the orders made (idempotent).
+            recordInRedis({chunk, outcomes.value(), 0, {}});
+        } else if (reservations.size() > 1 && m_repository->isConnected()) {
+            // The database is fine, so something in the batch is refused: find what, so
+            // one bad reservation does not take its batch-mates to the dead-letter queue.
+            qCWarning(lcOrders).noquote()
+                << "order worker: batch of" << reservations.size()
+                << "reservations failed, trying them one by one:" << outcomes.error();
+            isolateFailures(chunk, perDelivery);
+        } else {
             qCWarning(lcOrders).noquote()
                 << "order worker: batch of" << reservations.size()
                 << "reservations failed, giving it back for another try:" << outcomes.error();
@@ -92,21 +106,9 @@ void OrderBatchProcessor::processPending()
             // A broken connection is reopened for the next batch.
             if (!m_repository->isConnected())
                 m_repository.reset();
-        } else {
-            ++m_stats.transactions;
-            for (const OrderOutcome &o : *outcomes) {
-                if (o.kind == OrderOutcome::Kind::Created)
-                    ++m_stats.ordersCreated;
-                else if (o.kind == OrderOutcome::Kind::AlreadyCreated)
-                    ++m_stats.alreadyCreated;
-                else
-                    ++m_stats.rejected;
-            }
-            // Acked only once Redis knows the shoppers' results: until then the broker
-            // keeps the messages, and a redelivery finds the orders made (idempotent).
-            recordInRedis({chunk, outcomes.value(), 0});
         }
         chunk.clear();
+        perDelivery.clear();
         reservations.clear();
     };
     QList<Delivery> poison;
@@ -122,6 +124,7 @@ void OrderBatchProcessor::processPending()
         if (reservations.size() + decoded->size() > m_options.maxReservationsPerTransaction)
             commitChunk();
         chunk.append(d);
+        perDelivery.append(decoded.value());
         reservations.append(std::move(decoded).value());
     }
     commitChunk();
@@ -131,6 +134,56 @@ void OrderBatchProcessor::processPending()
     }
     if (!m_repository)
         db::closeDatabase(m_connectionName);
+}
+
+void OrderBatchProcessor::countOutcomes(const QList<OrderOutcome> &outcomes)
+{
+    for (const OrderOutcome &o : outcomes) {
+        if (o.kind == OrderOutcome::Kind::Created)
+            ++m_stats.ordersCreated;
+        else if (o.kind == OrderOutcome::Kind::AlreadyCreated)
+            ++m_stats.alreadyCreated;
+        else
+            ++m_stats.rejected;
+    }
+}
+
+void OrderBatchProcessor::isolateFailures(const QList<Delivery> &chunk,
+                                          const QList<QList<Reservation>> &perDelivery)
+{
+    for (qsizetype i = 0; i < chunk.size(); ++i) {
+        if (!m_repository || !m_repository->isConnected()) {
+            // The database went away meanwhile: the rest is simply tried again later.
+            ++m_stats.failedBatches;
+            m_consumer.retry(chunk.mid(i));
+            m_repository.reset();
+            return;
+        }
+        QList<OrderOutcome> outcomes;
+        QList<Reservation> refused;
+        QString error;
+        for (const Reservation &r : perDelivery.at(i)) {
+            const Result<QList<OrderOutcome>> one = m_repository->createOrders({r});
+            if (one) {
+                ++m_stats.transactions;
+                outcomes.append(*one);
+            } else {
+                refused.append(r);
+                error = one.error();
+            }
+        }
+        countOutcomes(outcomes);
+        if (!refused.isEmpty()) {
+            ++m_stats.failedBatches;
+            qCWarning(lcOrders).noquote()
+                << "order worker:" << refused.size() << "of" << perDelivery.at(i).size()
+                << "reservations of a message refused, giving them back for another try:" << error;
+        }
+        if (outcomes.isEmpty())
+            m_consumer.retry({chunk.at(i)});
+        else
+            recordInRedis({{chunk.at(i)}, outcomes, 0, refused});
+    }
 }
 
 void OrderBatchProcessor::recordInRedis(Committed committed)
@@ -178,7 +231,14 @@ void OrderBatchProcessor::recordInRedis(Committed committed)
             m_stats.resultsConfirmed += r.confirmed;
             m_stats.unitsReturned += r.returned;
             Q_EMIT settled(committed.outcomes);
-            m_consumer.ack(committed.deliveries);
+            if (committed.refused.isEmpty()) {
+                m_consumer.ack(committed.deliveries);
+            } else {
+                // Only the refused part of the message goes round again (its tries counted).
+                amqp::Delivery rest = committed.deliveries.constFirst();
+                rest.body = ReservationCodec::encode(committed.refused);
+                m_consumer.retry({rest});
+            }
         });
 }
 

@@ -62,10 +62,16 @@ private:
         QList<amqp::Delivery> deliveries;
         QList<OrderOutcome> outcomes;
         int failures = 0; ///< Redis steps of it that failed so far
+        /// Reservations of its (single) delivery the database refused: once the rest is
+        /// recorded, the delivery goes back to the queue with only these.
+        QList<amqp::Reservation> refused;
     };
 
     void processPending();
     bool ensureDatabase();
+    void countOutcomes(const QList<OrderOutcome> &outcomes);
+    void isolateFailures(const QList<amqp::Delivery> &chunk,
+                         const QList<QList<amqp::Reservation>> &perDelivery);
     void recordInRedis(Committed committed);
     void redisStepFailed(Committed committed, const QString &error);
 

@@ -70,13 +70,20 @@ public:
         return q.value(0).toLongLong();
     }
 
+    /// Runs \a sql (unprepared when there are no \a values: DDL cannot be prepared).
     void exec(const QString &sql, const QVariantList &values = {})
     {
         QSqlQuery q(m_db);
-        q.prepare(sql);
-        for (const QVariant &v : values)
-            q.addBindValue(v);
-        if (!q.exec())
+        bool ok = false;
+        if (values.isEmpty()) {
+            ok = q.exec(sql);
+        } else {
+            q.prepare(sql);
+            for (const QVariant &v : values)
+                q.addBindValue(v);
+            ok = q.exec();
+        }
+        if (!ok)
             qFatal("%s: %s", qPrintable(sql), qPrintable(db::describeError(q)));
     }
 
