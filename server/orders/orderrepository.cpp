@@ -138,14 +138,17 @@ OrderRepository::ordersOf(const QList<std::pair<qint64, qint64>> &userGoods)
 
 Status OrderRepository::beginTransaction()
 {
-    if (m_db.transaction())
+    if (m_db.transaction()) {
+        m_inTransaction = true;
         return Status::success();
+    }
     return Status::failure(
         QStringLiteral("cannot begin a transaction: %1").arg(m_db.lastError().text().simplified()));
 }
 
 Status OrderRepository::commitTransaction()
 {
+    m_inTransaction = false;
     if (m_db.commit())
         return Status::success();
     const QString error = m_db.lastError().text().simplified();
@@ -155,7 +158,8 @@ Status OrderRepository::commitTransaction()
 
 void OrderRepository::rollbackTransaction()
 {
-    m_db.rollback();
+    if (std::exchange(m_inTransaction, false))
+        m_db.rollback();
 }
 
 Result<QList<OrderRecord>> OrderRepository::cancelUnpaid(const QList<qint64> &orderIds,
@@ -221,7 +225,7 @@ Result<QList<OrderRecord>> OrderRepository::cancelUnpaidNow(const QList<qint64> 
                 return R::failure(s.error());
             return result;
         }
-        m_db.rollback();
+        rollbackTransaction();
         if (!isTransient(m_lastSqlState) || attempt >= maxTries)
             return result;
     }

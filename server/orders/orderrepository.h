@@ -53,6 +53,7 @@ public:
     /// the units back, so that both happen or neither: see OrderPayments).
     Status beginTransaction();
     Status commitTransaction();
+    /// Undoes the transaction begun with beginTransaction(), if one is open.
     void rollbackTransaction();
 
     /// In the caller's transaction: cancels those of \a orderIds that are still unpaid
@@ -83,6 +84,7 @@ private:
 
     QSqlDatabase m_db;
     QString m_lastSqlState; ///< SQLSTATE of the last failed statement, to spot deadlocks
+    bool m_inTransaction = false; ///< beginTransaction() was called, no commit or rollback yet
     static inline std::atomic<qint64> s_versionConflicts {0};
 };
 
