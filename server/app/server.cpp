@@ -4,6 +4,7 @@
 #include "databaseprobe.h"
 #include "httpapi.h"
 #include "migrator.h"
+#include "workerrole.h"
 
 #include <QLoggingCategory>
 
@@ -43,6 +44,12 @@ Status Server::start()
         qCInfo(lcServer).noquote() << QStringLiteral("shopper API on http://%1:%2")
                                           .arg(m_config.listen.address.toString())
                                           .arg(m_httpPort);
+    }
+    if (m_config.role != ServerConfig::Role::Api) {
+        m_workerRole = std::make_unique<orders::WorkerRole>(
+            m_config.databaseUrl, m_config.redisUrl, m_config.amqpUrl, m_config.worker, m_health);
+        if (Status s = m_workerRole->start(); !s)
+            return s;
     }
     qCInfo(lcServer).noquote() << "started, role" << ServerConfig::roleName(m_config.role);
     return Status::success();

@@ -17,6 +17,9 @@ class DatabaseProbe;
 namespace http {
 class HttpApi;
 }
+namespace orders {
+class WorkerRole;
+}
 
 /// flashsale-server assembled from its parts, as its role asks.
 class Server : public QObject
@@ -42,6 +45,7 @@ private:
     db::DatabaseProbe *m_databaseProbe = nullptr;
     std::unique_ptr<http::HttpApi> m_http;
     quint16 m_httpPort = 0;
+    std::unique_ptr<orders::WorkerRole> m_workerRole; ///< role worker or all
 };
 
 } // namespace flashsale

@@ -36,23 +36,24 @@ QString ListenAddress::toString() const
 
 QList<ConfigOption> ServerConfig::options()
 {
-    return {
-        {QStringLiteral("role"), QStringLiteral("all"),
-         QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
-        {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
-         QStringLiteral("Address of the shoppers' HTTP API."), QStringLiteral("host:port")},
-        {QStringLiteral("database-url"),
-         QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
-         QStringLiteral("PostgreSQL database."), QStringLiteral("url")},
-        {QStringLiteral("redis-url"), QStringLiteral("redis://127.0.0.1:6379"),
-         QStringLiteral("Redis server (redis://) or cluster (redis-cluster://h:p,h:p)."),
-         QStringLiteral("url")},
-        {QStringLiteral("amqp-url"), QStringLiteral("amqp://guest:guest@127.0.0.1:5672/"),
-         QStringLiteral("RabbitMQ broker."), QStringLiteral("url")},
-        {QStringLiteral("log-rules"), QString(),
-         QStringLiteral("Logging filter rules, e.g. 'flashsale.*.debug=true'."),
-         QStringLiteral("rules")},
-    };
+    return orders::WorkerSettings::options()
+        + QList<ConfigOption> {
+            {QStringLiteral("role"), QStringLiteral("all"),
+             QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
+            {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
+             QStringLiteral("Address of the shoppers' HTTP API."), QStringLiteral("host:port")},
+            {QStringLiteral("database-url"),
+             QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
+             QStringLiteral("PostgreSQL database."), QStringLiteral("url")},
+            {QStringLiteral("redis-url"), QStringLiteral("redis://127.0.0.1:6379"),
+             QStringLiteral("Redis server (redis://) or cluster (redis-cluster://h:p,h:p)."),
+             QStringLiteral("url")},
+            {QStringLiteral("amqp-url"), QStringLiteral("amqp://guest:guest@127.0.0.1:5672/"),
+             QStringLiteral("RabbitMQ broker."), QStringLiteral("url")},
+            {QStringLiteral("log-rules"), QString(),
+             QStringLiteral("Logging filter rules, e.g. 'flashsale.*.debug=true'."),
+             QStringLiteral("rules")},
+        };
 }
 
 QString ServerConfig::roleName(Role role)
@@ -81,6 +82,10 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
     else
         return Result<ServerConfig>::failure(
             QStringLiteral("role: '%1' is not one of api, worker, all").arg(role));
+    const Result<orders::WorkerSettings> worker = orders::WorkerSettings::fromLayers(layers);
+    if (!worker)
+        return Result<ServerConfig>::failure(worker.error());
+    config.worker = worker.value();
 
     const Result<ListenAddress> listen =
         ListenAddress::parse(layers.value(QStringLiteral("listen")));
