@@ -36,24 +36,52 @@ QString ListenAddress::toString() const
 
 QList<ConfigOption> ServerConfig::options()
 {
-    return orders::WorkerSettings::options()
-        + QList<ConfigOption> {
-            {QStringLiteral("role"), QStringLiteral("all"),
-             QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
-            {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
-             QStringLiteral("Address of the shoppers' HTTP API."), QStringLiteral("host:port")},
-            {QStringLiteral("database-url"),
-             QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
-             QStringLiteral("PostgreSQL database."), QStringLiteral("url")},
-            {QStringLiteral("redis-url"), QStringLiteral("redis://127.0.0.1:6379"),
-             QStringLiteral("Redis server (redis://) or cluster (redis-cluster://h:p,h:p)."),
-             QStringLiteral("url")},
-            {QStringLiteral("amqp-url"), QStringLiteral("amqp://guest:guest@127.0.0.1:5672/"),
-             QStringLiteral("RabbitMQ broker."), QStringLiteral("url")},
-            {QStringLiteral("log-rules"), QString(),
-             QStringLiteral("Logging filter rules, e.g. 'flashsale.*.debug=true'."),
-             QStringLiteral("rules")},
-        };
+    return orders::WorkerSettings::options() + QList<ConfigOption> {
+        {QStringLiteral("role"), QStringLiteral("all"),
+         QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
+        {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
+         QStringLiteral("Address of the shoppers' HTTP API."), QStringLiteral("host:port")},
+        {QStringLiteral("database-url"),
+         QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
+         QStringLiteral("PostgreSQL database."), QStringLiteral("url")},
+        {QStringLiteral("redis-url"), QStringLiteral("redis://127.0.0.1:6379"),
+         QStringLiteral("Redis server (redis://) or cluster (redis-cluster://h:p,h:p)."),
+         QStringLiteral("url")},
+        {QStringLiteral("amqp-url"), QStringLiteral("amqp://guest:guest@127.0.0.1:5672/"),
+         QStringLiteral("RabbitMQ broker."), QStringLiteral("url")},
+        {QStringLiteral("log-rules"), QString(),
+         QStringLiteral("Logging filter rules, e.g. 'flashsale.*.debug=true'."),
+         QStringLiteral("rules")},
+        {QStringLiteral("admin-listen"), QStringLiteral("127.0.0.1:8081"),
+         QStringLiteral("Address of the admin API (keep it on loopback or a private network)."),
+         QStringLiteral("host:port")},
+        {QStringLiteral("admin-token"), QString(),
+         QStringLiteral("Bearer token of the admin API; without one every admin call is refused."),
+         QStringLiteral("token")},
+        {QStringLiteral("http-threads"), QStringLiteral("2"),
+         QStringLiteral("Event-loop threads serving the shoppers' API (1-64)."),
+         QStringLiteral("n")},
+        {QStringLiteral("sql-threads"), QStringLiteral("4"),
+         QStringLiteral("Threads and connections for database calls (1-64)."), QStringLiteral("n")},
+        {QStringLiteral("session-secret"), QString(),
+         QStringLiteral("Secret that signs session tokens; the same on every API instance "
+                        "(default: random, valid for this process only)."),
+         QStringLiteral("secret")},
+        {QStringLiteral("session-lifetime"), QStringLiteral("86400"),
+         QStringLiteral("Seconds a session token stays valid."), QStringLiteral("s")},
+        {QStringLiteral("password-iterations"), QStringLiteral("100000"),
+         QStringLiteral("PBKDF2 iterations for new passwords (1000-10000000)."),
+         QStringLiteral("n")},
+        {QStringLiteral("max-in-flight"), QStringLiteral("1000"),
+         QStringLiteral("Buy requests in flight past which 503 is answered at once."),
+         QStringLiteral("n")},
+        {QStringLiteral("buy-wait"), QStringLiteral("5"),
+         QStringLiteral("Milliseconds a buy request may wait for a token of its product's bucket."),
+         QStringLiteral("ms")},
+        {QStringLiteral("config-refresh"), QStringLiteral("500"),
+         QStringLiteral("Milliseconds between reloads of sales and switches from the database."),
+         QStringLiteral("ms")},
+    };
 }
 
 QString ServerConfig::roleName(Role role)
@@ -97,6 +125,45 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
     config.redisUrl = layers.value(QStringLiteral("redis-url"));
     config.amqpUrl = layers.value(QStringLiteral("amqp-url"));
     config.logRules = layers.value(QStringLiteral("log-rules"));
+
+    const Result<ListenAddress> adminListen =
+        ListenAddress::parse(layers.value(QStringLiteral("admin-listen")));
+    if (!adminListen)
+        return Result<ServerConfig>::failure(QStringLiteral("admin-listen: ")
+                                             + adminListen.error());
+    config.adminListen = adminListen.value();
+    config.adminToken = layers.value(QStringLiteral("admin-token"));
+    config.sessionSecret = layers.value(QStringLiteral("session-secret"));
+
+    struct IntSetting
+    {
+        const char *name;
+        int *target;
+        int min;
+        int max;
+    };
+    const IntSetting ints[] = {
+        {"http-threads", &config.httpThreads, 1, 64},
+        {"sql-threads", &config.sqlThreads, 1, 64},
+        {"session-lifetime", &config.sessionLifetimeSeconds, 60, 366 * 86400},
+        {"password-iterations", &config.passwordIterations, 1000, 10'000'000},
+        {"max-in-flight", &config.maxInFlight, 1, 1'000'000},
+        {"buy-wait", &config.buyWaitMs, 0, 1000},
+        {"config-refresh", &config.configRefreshMs, 50, 60'000},
+    };
+    for (const IntSetting &setting : ints) {
+        const QString name = QString::fromLatin1(setting.name);
+        const QString text = layers.value(name);
+        bool ok = false;
+        const int value = text.toInt(&ok);
+        if (!ok || value < setting.min || value > setting.max)
+            return Result<ServerConfig>::failure(QStringLiteral("%1: '%2' is not a whole number "
+                                                                "from %3 to %4")
+                                                     .arg(name, text)
+                                                     .arg(setting.min)
+                                                     .arg(setting.max));
+        *setting.target = value;
+    }
     return config;
 }
 
