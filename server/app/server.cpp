@@ -1,11 +1,29 @@
 #include "server.h"
 
+#include "adminapi.h"
+#include "admissiongate.h"
+#include "amqpurl.h"
+#include "catalogrefresher.h"
+#include "circuitbreaker.h"
+#include "connectionguard.h"
 #include "database.h"
 #include "databaseprobe.h"
-#include "httpapi.h"
+#include "killswitch.h"
+#include "listenerpool.h"
 #include "migrator.h"
+#include "passwordhasher.h"
+#include "pathsigner.h"
+#include "productbuckets.h"
+#include "requestdecoding.h"
+#include "reservationpublisher.h"
+#include "salecatalog.h"
+#include "salemetrics.h"
+#include "sessiontokens.h"
+#include "shopperapi.h"
+#include "sqlexecutor.h"
 #include "workerrole.h"
 
+#include <QHttpServer>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcServer, "flashsale.server")
@@ -26,6 +44,13 @@ Server::Server(ServerConfig config, QObject *parent)
 
 Server::~Server()
 {
+    // Listeners first: no request may reach a service that is being destroyed.
+    m_shopperListeners.reset();
+    m_adminListeners.reset();
+    if (m_publisher)
+        m_publisher->stop();
+    if (m_sql)
+        m_sql->waitForDone();
     m_probeThread.quit();
     m_probeThread.wait();
 }
@@ -36,14 +61,8 @@ Status Server::start()
         return s;
 
     if (m_config.role != ServerConfig::Role::Worker) {
-        m_http = std::make_unique<http::HttpApi>(m_health);
-        const Result<quint16> port = m_http->listen(m_config.listen.address, m_config.listen.port);
-        if (!port)
-            return Status::failure(port.error());
-        m_httpPort = port.value();
-        qCInfo(lcServer).noquote() << QStringLiteral("shopper API on http://%1:%2")
-                                          .arg(m_config.listen.address.toString())
-                                          .arg(m_httpPort);
+        if (Status s = startHttp(); !s)
+            return s;
     }
     if (m_config.role != ServerConfig::Role::Api) {
         m_workerRole = std::make_unique<orders::WorkerRole>(
@@ -88,6 +107,102 @@ Status Server::startDatabase()
             });
     m_probeThread.start();
     QMetaObject::invokeMethod(m_databaseProbe, &db::DatabaseProbe::start, Qt::QueuedConnection);
+    return Status::success();
+}
+
+Status Server::startHttp()
+{
+    const auto url = db::DatabaseUrl::parse(m_config.databaseUrl);
+    m_sql = std::make_unique<db::SqlExecutor>(url.value(), m_config.sqlThreads);
+    m_catalog = std::make_unique<catalog::SaleCatalog>();
+    m_killSwitch = std::make_unique<sale::KillSwitch>();
+    m_buckets = std::make_unique<sale::ProductBuckets>();
+    m_admission = std::make_unique<sale::AdmissionGate>(m_config.maxInFlight);
+    m_redisBreaker = std::make_unique<sale::CircuitBreaker>(QStringLiteral("redis"));
+    m_rabbitBreaker = std::make_unique<sale::CircuitBreaker>(QStringLiteral("rabbitmq"));
+    m_postgresBreaker = std::make_unique<sale::CircuitBreaker>(QStringLiteral("postgres"));
+    m_passwords = std::make_unique<users::PasswordHasher>(m_config.passwordIterations);
+    QByteArray secret = m_config.sessionSecret.toUtf8();
+    if (secret.isEmpty()) {
+        qCWarning(lcServer) << "no session-secret: session tokens are valid on this process only";
+        secret = sale::PathSigner::generateSecret();
+    }
+    m_sessions = std::make_unique<users::SessionTokens>(secret, m_config.sessionLifetimeSeconds);
+    m_metrics = std::make_unique<metrics::SaleMetrics>();
+    if (m_config.adminToken.isEmpty())
+        qCWarning(lcServer) << "no admin-token: the admin API refuses every call";
+
+    // Order messages: one publisher (own thread and connection) for every HTTP thread.
+    const Result<amqp::AmqpUrl> amqpUrl = amqp::AmqpUrl::parse(m_config.amqpUrl);
+    if (!amqpUrl)
+        return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
+    amqp::PublisherOptions publisherOptions;
+    publisherOptions.url = amqpUrl.value();
+    m_publisher = std::make_unique<amqp::ReservationPublisher>(publisherOptions);
+    // Logged, not put in /healthz: a broker restart is absorbed by the publisher (it
+    // republishes), and the buy path sees RabbitMQ through its breaker.
+    connect(m_publisher.get(), &amqp::ReservationPublisher::disconnected, this,
+            [](const QString &reason) {
+                qCWarning(lcServer).noquote() << "RabbitMQ publisher:" << reason;
+            });
+    m_publisher->start();
+
+    m_refresher = new catalog::CatalogRefresher(*m_sql, *m_catalog, *m_killSwitch, *m_buckets,
+                                                m_config.configRefreshMs, this);
+    connect(m_refresher, &catalog::CatalogRefresher::refreshed, this,
+            [this](bool ok) { m_catalogLoaded = m_catalogLoaded || ok; });
+    m_refresher->start();
+
+    http::ApiContext context;
+    context.health = &m_health;
+    context.sql = m_sql.get();
+    context.catalog = m_catalog.get();
+    context.refresher = m_refresher;
+    context.killSwitch = m_killSwitch.get();
+    context.buckets = m_buckets.get();
+    context.admission = m_admission.get();
+    context.redisBreaker = m_redisBreaker.get();
+    context.rabbitBreaker = m_rabbitBreaker.get();
+    context.postgresBreaker = m_postgresBreaker.get();
+    context.passwords = m_passwords.get();
+    context.sessions = m_sessions.get();
+    context.metrics = m_metrics.get();
+    context.adminToken = m_config.adminToken.toUtf8();
+    context.buyWaitMs = m_config.buyWaitMs;
+    context.redisUrl = m_config.redisUrl;
+    context.publisher = m_publisher.get();
+    const QPointer<Server> self(this);
+    context.ready = [self] {
+        return self && self->m_catalogLoaded;
+    };
+
+    // A request's worth of bytes (body limit plus generous headers) without an answer.
+    constexpr qint64 maxUnanswered = http::maxBodyBytes + 64 * 1024;
+    const http::ShopperApi shopper(context);
+    m_shopperListeners = std::make_unique<http::ListenerPool>(QStringLiteral("http"));
+    const Result<quint16> port = m_shopperListeners->start(
+        m_config.listen.address, m_config.listen.port, m_config.httpThreads,
+        [shopper](QHttpServer &server) { shopper.install(server); }, maxUnanswered);
+    if (!port)
+        return Status::failure(QStringLiteral("listen: ") + port.error());
+    m_httpPort = port.value();
+
+    const http::AdminApi admin(context);
+    m_adminListeners = std::make_unique<http::ListenerPool>(QStringLiteral("admin"));
+    const Result<quint16> adminPort = m_adminListeners->start(
+        m_config.adminListen.address, m_config.adminListen.port, 1,
+        [admin](QHttpServer &server) { admin.install(server); }, maxUnanswered);
+    if (!adminPort)
+        return Status::failure(QStringLiteral("admin-listen: ") + adminPort.error());
+    m_adminPort = adminPort.value();
+
+    qCInfo(lcServer).noquote() << QStringLiteral("admin API on http://%1:%2")
+                                      .arg(m_config.adminListen.address.toString())
+                                      .arg(m_adminPort);
+    qCInfo(lcServer).noquote() << QStringLiteral("shopper API on http://%1:%2 (%3 threads)")
+                                      .arg(m_config.listen.address.toString())
+                                      .arg(m_httpPort)
+                                      .arg(m_shopperListeners->threadCount());
     return Status::success();
 }
 

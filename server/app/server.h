@@ -13,9 +13,30 @@ namespace flashsale {
 
 namespace db {
 class DatabaseProbe;
-}
+class SqlExecutor;
+} // namespace db
 namespace http {
-class HttpApi;
+class ListenerPool;
+}
+namespace amqp {
+class ReservationPublisher;
+}
+namespace catalog {
+class SaleCatalog;
+class CatalogRefresher;
+} // namespace catalog
+namespace sale {
+class AdmissionGate;
+class CircuitBreaker;
+class KillSwitch;
+class ProductBuckets;
+} // namespace sale
+namespace users {
+class PasswordHasher;
+class SessionTokens;
+} // namespace users
+namespace metrics {
+class SaleMetrics;
 }
 namespace orders {
 class WorkerRole;
@@ -35,16 +56,35 @@ public:
 
     /// The port the shoppers' API listens on, once started.
     quint16 httpPort() const { return m_httpPort; }
+    /// The port the admin API listens on, once started.
+    quint16 adminPort() const { return m_adminPort; }
 
 private:
     Status startDatabase();
+    Status startHttp();
 
     ServerConfig m_config;
     HealthRegistry m_health;
     QThread m_probeThread;
     db::DatabaseProbe *m_databaseProbe = nullptr;
-    std::unique_ptr<http::HttpApi> m_http;
+    std::unique_ptr<db::SqlExecutor> m_sql;
+    std::unique_ptr<catalog::SaleCatalog> m_catalog;
+    std::unique_ptr<sale::KillSwitch> m_killSwitch;
+    std::unique_ptr<sale::ProductBuckets> m_buckets;
+    std::unique_ptr<sale::AdmissionGate> m_admission;
+    std::unique_ptr<sale::CircuitBreaker> m_redisBreaker;
+    std::unique_ptr<sale::CircuitBreaker> m_rabbitBreaker;
+    std::unique_ptr<sale::CircuitBreaker> m_postgresBreaker;
+    std::unique_ptr<users::PasswordHasher> m_passwords;
+    std::unique_ptr<users::SessionTokens> m_sessions;
+    std::unique_ptr<metrics::SaleMetrics> m_metrics;
+    std::unique_ptr<amqp::ReservationPublisher> m_publisher;
+    catalog::CatalogRefresher *m_refresher = nullptr;
+    bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
+    std::unique_ptr<http::ListenerPool> m_shopperListeners;
+    std::unique_ptr<http::ListenerPool> m_adminListeners;
     quint16 m_httpPort = 0;
+    quint16 m_adminPort = 0;
     std::unique_ptr<orders::WorkerRole> m_workerRole; ///< role worker or all
 };
 

@@ -32,6 +32,16 @@ struct ServerConfig
     QString redisUrl; ///< redis://host:port or redis-cluster://host:port,host:port
     QString amqpUrl; ///< amqp://user:password@host:port/vhost
     QString logRules; ///< QLoggingCategory filter rules, e.g. "flashsale.*.debug=true"
+    ListenAddress adminListen; ///< the admin API (loopback by default)
+    QString adminToken; ///< bearer token of the admin API; empty refuses every admin call
+    int httpThreads = 2; ///< event-loop threads serving the shoppers' API
+    int sqlThreads = 4; ///< threads (and connections) for database calls
+    QString sessionSecret; ///< signs session tokens; every API instance needs the same
+    int sessionLifetimeSeconds = 86400; ///< how long a session token stays valid
+    int passwordIterations = 100'000; ///< PBKDF2 iterations for new passwords
+    int maxInFlight = 1000; ///< buy requests in flight past which 503 is answered at once
+    int buyWaitMs = 5; ///< how long a buy request may wait for a token of the bucket
+    int configRefreshMs = 500; ///< how often sales and switches are reloaded from the database
 
     /// The settings flashsale-server understands, with their defaults.
     static QList<ConfigOption> options();

@@ -29,6 +29,8 @@ bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &en
     QStringList allArgs = args;
     if (!allArgs.contains(QStringLiteral("--listen")))
         allArgs << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0");
+    if (!allArgs.contains(QStringLiteral("--admin-listen")))
+        allArgs << QStringLiteral("--admin-listen") << QStringLiteral("127.0.0.1:0");
     m_process.setProcessEnvironment(environment);
     m_process.start(binary(), allArgs);
     if (!m_process.waitForStarted(timeoutMs))
@@ -39,6 +41,10 @@ bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &en
         const QRegularExpressionMatch match = listening.match(output());
         if (match.hasMatch()) {
             m_baseUrl = QUrl(match.captured(1));
+            static const QRegularExpression admin(QStringLiteral("admin API on (http://[^\\s]+)"));
+            const QRegularExpressionMatch adminMatch = admin.match(output());
+            if (adminMatch.hasMatch())
+                m_adminUrl = QUrl(adminMatch.captured(1));
             return true;
         }
         if (m_process.state() == QProcess::NotRunning)

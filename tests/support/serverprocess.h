@@ -29,6 +29,8 @@ public:
 
     /// http://host:port of the shoppers' API.
     QUrl baseUrl() const { return m_baseUrl; }
+    /// http://host:port of the admin API (empty if the server did not say).
+    QUrl adminUrl() const { return m_adminUrl; }
     /// Everything the server printed so far.
     QString output();
     QProcess &process() { return m_process; }
@@ -39,6 +41,7 @@ private:
     QProcess m_process;
     QByteArray m_output;
     QUrl m_baseUrl;
+    QUrl m_adminUrl;
 };
 
 } // namespace flashsale::test

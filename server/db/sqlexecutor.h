@@ -1,0 +1,52 @@
+#pragma once
+
+#include "databaseurl.h"
+
+#include <QFuture>
+#include <QPromise>
+#include <QSqlDatabase>
+#include <QThreadPool>
+
+#include <memory>
+#include <type_traits>
+
+namespace flashsale::db {
+
+/// Runs database work on a small pool of threads, each with its own connection, so an
+/// event-loop thread never waits for PostgreSQL. The work gets the thread's connection
+/// (opened on first use and again after it broke) and its result arrives as a QFuture;
+/// continue with `.then(context, ...)` to get back to the caller's thread.
+class SqlExecutor
+{
+public:
+    SqlExecutor(DatabaseUrl url, int threads);
+    ~SqlExecutor();
+
+    /// Runs \a work(QSqlDatabase &) on a pool thread; its return value is the future's.
+    template<typename Work>
+    auto run(Work work) -> QFuture<std::invoke_result_t<Work, QSqlDatabase &>>
+    {
+        using T = std::invoke_result_t<Work, QSqlDatabase &>;
+        auto promise = std::make_shared<QPromise<T>>();
+        QFuture<T> future = promise->future();
+        promise->start();
+        m_pool.start([this, promise, work = std::move(work)]() mutable {
+            QSqlDatabase db = connection();
+            promise->addResult(work(db));
+            promise->finish();
+        });
+        return future;
+    }
+
+    /// Waits until every queued piece of work has run (for shutdown and tests).
+    void waitForDone() { m_pool.waitForDone(); }
+
+private:
+    QSqlDatabase connection();
+
+    DatabaseUrl m_url;
+    QString m_prefix; ///< connection names: prefix + thread, unique per executor
+    QThreadPool m_pool;
+};
+
+} // namespace flashsale::db

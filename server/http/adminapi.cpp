@@ -1,0 +1,566 @@
+#include "adminapi.h"
+
+#include "catalogrefresher.h"
+#include "catalogstore.h"
+#include "circuitbreaker.h"
+#include "deferredanswer.h"
+#include "jsonresponse.h"
+#include "killswitch.h"
+#include "pathsigner.h"
+#include "redis.h"
+#include "requestdecoding.h"
+#include "routehelpers.h"
+#include "salecatalog.h"
+#include "salemetrics.h"
+#include "salescripts.h"
+#include "sqlexecutor.h"
+
+#include <QDateTime>
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+#include <functional>
+
+Q_LOGGING_CATEGORY(lcAdmin, "flashsale.http.admin")
+
+namespace flashsale::http {
+
+using StatusCode = QHttpServerResponse::StatusCode;
+using catalog::SaleRecord;
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool tokenMatches(const QByteArray &expected, const QByteArray &given)
+{
+    return !expected.isEmpty() && sale::constantTimeEquals(expected, given);
+}
+
+bool authorized(const ApiContext &ctx, const QHttpServerRequest &request)
+{
+    const QByteArray header = request.value("authorization");
+    static const QByteArray prefix = "Bearer ";
+    return header.startsWith(prefix)
+        && tokenMatches(ctx.adminToken, header.mid(prefix.size()).trimmed());
+}
+
+QHttpServerResponse unauthorized()
+{
+    return errorResponse(StatusCode::Unauthorized, QStringLiteral("unauthorized"),
+                         QStringLiteral("The admin token is missing or wrong."));
+}
+
+QString actorOf(const QHttpServerRequest &request)
+{
+    return QStringLiteral("admin@") + request.remoteAddress().toString();
+}
+
+/// What an admin job did, carried back to the HTTP thread.
+struct AdminOutcome
+{
+    int status = 200;
+    QString code; ///< error code when status >= 400
+    QString message; ///< error message
+    QJsonObject body; ///< the answer when it is not a sale
+    std::optional<SaleRecord> sale; ///< answer with this sale's SaleStatus
+    QList<SaleRecord> sales; ///< answer with {sales: [SaleStatus]}
+    bool listSales = false;
+    std::optional<DegradationInput> degradation; ///< a switch to apply here once committed
+    qint64 preload = -1; ///< stock to load into Redis once committed (schedule)
+    qint64 topUp = 0; ///< units to add in Redis once committed (stock top-up)
+};
+
+// The admin thread's Redis scripts (the Redis client is per thread; install() sets it).
+thread_local std::optional<redis::SaleScripts> adminScripts;
+
+AdminOutcome failed(int status, const QString &code, const QString &message)
+{
+    AdminOutcome o;
+    o.status = status;
+    o.code = code;
+    o.message = message;
+    return o;
+}
+
+AdminOutcome databaseFailed(const QString &error)
+{
+    qCWarning(lcAdmin).noquote() << error;
+    return failed(503, QStringLiteral("degraded"),
+                  QStringLiteral("The database is not answering; nothing was changed."));
+}
+
+AdminOutcome noGoods(qint64 goodsId)
+{
+    return failed(404, QStringLiteral("not_found"),
+                  QStringLiteral("There is no goods %1.").arg(goodsId));
+}
+
+AdminOutcome fromSale(const Result<std::optional<SaleRecord>> &sale, qint64 goodsId)
+{
+    if (!sale)
+        return databaseFailed(sale.error());
+    if (!sale.value())
+        return noGoods(goodsId);
+    AdminOutcome o;
+    o.sale = *sale.value();
+    return o;
+}
+
+using Job = std::function<AdminOutcome(QSqlDatabase &)>;
+
+/// Runs \a job on a SQL thread; a change (\a action non-empty) runs in one transaction with
+/// its audit record, so an action is never done unaudited nor audited undone.
+void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
+              QHttpServerResponder &&responder, const QString &actor, const QString &action,
+              const QString &target, const QJsonObject &detail, Job job)
+{
+    DeferredAnswer answer(std::move(responder));
+    ctx->sql
+        ->run([job = std::move(job), actor, action, target, detail](QSqlDatabase &db) {
+            if (action.isEmpty())
+                return job(db);
+            if (!db.transaction())
+                return databaseFailed(QStringLiteral("cannot begin: ") + action);
+            AdminOutcome outcome = job(db);
+            if (outcome.status >= 300) {
+                db.rollback();
+                return outcome;
+            }
+            if (const Status audited =
+                    catalog::catalogstore::audit(db, actor, action, target, detail);
+                !audited) {
+                db.rollback();
+                return databaseFailed(audited.error());
+            }
+            if (!db.commit()) {
+                db.rollback();
+                return databaseFailed(QStringLiteral("cannot commit: ") + action);
+            }
+            return outcome;
+        })
+        .then(context,
+              [ctx, context, answer, changed = !action.isEmpty()](const AdminOutcome &o) mutable {
+                  if (o.status >= 300)
+                      return answer.send(errorResponse(StatusCode(o.status), o.code, o.message));
+                  const qint64 now = nowMs();
+                  if (changed)
+                      ctx->catalog->touch(); // reloads begun before this change are dropped
+                  if (o.sale && (o.preload >= 0 || o.topUp > 0)) {
+                      if (!adminScripts) {
+                          qCWarning(lcAdmin) << "no Redis: the stock of" << o.sale->goods.goodsId
+                                             << "is not loaded";
+                      } else {
+                          const qint64 id = o.sale->goods.goodsId;
+                          const auto logged = [id](const redis::PreloadOutcome &p) {
+                              if (p.kind == redis::PreloadOutcome::Kind::Error)
+                                  qCWarning(lcAdmin).noquote()
+                                      << "Redis stock of" << id << "failed:" << p.error;
+                              else if (p.kind == redis::PreloadOutcome::Kind::AlreadyLive)
+                                  qCWarning(lcAdmin) << "Redis stock of" << id << "already live at"
+                                                     << p.stock << "(kept; use a top-up to add)";
+                              else
+                                  qCInfo(lcAdmin) << "Redis stock of" << id << "now" << p.stock;
+                          };
+                          if (o.preload >= 0)
+                              adminScripts->preload(id, o.preload, context, logged);
+                          else
+                              adminScripts->topUp(id, o.topUp, context, logged);
+                      }
+                  }
+                  if (o.degradation) {
+                      // Applied here at once; other instances pick it up on reload.
+                      const DegradationInput &d = *o.degradation;
+                      if (d.goodsId)
+                          ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
+                      else
+                          ctx->killSwitch->setSite(d.on, d.message);
+                      answer.send(jsonResponse(ctx->killSwitch->toJson()));
+                  } else if (o.sale) {
+                      ctx->catalog->upsert(*o.sale);
+                      answer.send(jsonResponse(AdminApi::saleStatus(*ctx, *o.sale, now),
+                                               StatusCode(o.status)));
+                  } else if (o.listSales) {
+                      QJsonArray list;
+                      for (const SaleRecord &sale : o.sales)
+                          list.append(AdminApi::saleStatus(*ctx, sale, now));
+                      answer.send(jsonResponse({{QStringLiteral("sales"), list},
+                                                {QStringLiteral("serverTime"), formatTime(now)}}));
+                  } else {
+                      answer.send(jsonResponse(o.body, StatusCode(o.status)));
+                  }
+                  if (changed && ctx->refresher)
+                      QMetaObject::invokeMethod(ctx->refresher, &catalog::CatalogRefresher::refresh,
+                                                Qt::QueuedConnection);
+              });
+}
+
+QJsonObject scheduleJson(const sale::SaleSchedule &s)
+{
+    return {{QStringLiteral("stock"), s.stock},
+            {QStringLiteral("revealAt"), formatTime(s.revealAtMs)},
+            {QStringLiteral("startAt"), formatTime(s.startAtMs)},
+            {QStringLiteral("endAt"), formatTime(s.endAtMs)},
+            {QStringLiteral("ratePerSecond"), s.ratePerSecond},
+            {QStringLiteral("burst"), s.burst}};
+}
+
+} // namespace
+
+QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, qint64 now)
+{
+    const qint64 id = sale.goods.goodsId;
+    const sale::KillSwitch::Switch site = ctx.killSwitch->site();
+    const sale::KillSwitch::Switch own = ctx.killSwitch->goods(id);
+    const bool degraded = site.on || own.on;
+    const bool soldOut = ctx.catalog->isSoldOut(id);
+    QJsonObject json {
+        {QStringLiteral("goodsId"), id},
+        {QStringLiteral("name"), sale.goods.name},
+        {QStringLiteral("priceCents"), sale.goods.priceCents},
+        {QStringLiteral("flashPriceCents"), sale.goods.flashPriceCents},
+        {QStringLiteral("preloadedStock"), sale.preloadedStock},
+        // Until the Redis client is in, the database's stock stands in for Redis's.
+        {QStringLiteral("stockLeft"), sale.databaseStock},
+        {QStringLiteral("ordersCreated"), sale.ordersCreated},
+        {QStringLiteral("pending"), 0},
+        {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
+        {QStringLiteral("burst"), sale.burst},
+        {QStringLiteral("acceptedPerSecond"), 0},
+        {QStringLiteral("state"),
+         degraded ? QStringLiteral("degraded") : sale::phaseName(sale.phaseAt(now, soldOut))},
+        {QStringLiteral("degraded"), degraded},
+        {QStringLiteral("degradedMessage"),
+         site.on ? site.message : (own.on ? own.message : QString())},
+    };
+    if (sale.schedule) {
+        json.insert(QStringLiteral("revealAt"), formatTime(sale.schedule->revealAtMs));
+        json.insert(QStringLiteral("startAt"), formatTime(sale.schedule->startAtMs));
+        json.insert(QStringLiteral("endAt"), formatTime(sale.schedule->endAtMs));
+    }
+    return json;
+}
+
+QJsonObject AdminApi::stats(const ApiContext &ctx)
+{
+    const auto sales = ctx.catalog->snapshot();
+    QList<qint64> ids = sales->keys();
+    std::sort(ids.begin(), ids.end());
+    QJsonArray list;
+    for (qint64 id : std::as_const(ids)) {
+        const SaleRecord &sale = (*sales)[id];
+        list.append(QJsonObject {{QStringLiteral("goodsId"), id},
+                                 {QStringLiteral("stockLeft"), sale.databaseStock},
+                                 {QStringLiteral("pending"), 0},
+                                 {QStringLiteral("ordersCreated"), sale.ordersCreated},
+                                 {QStringLiteral("acceptedPerSecond"), 0}});
+    }
+    QJsonObject breakers;
+    for (const sale::CircuitBreaker *b : {ctx.redisBreaker, ctx.rabbitBreaker, ctx.postgresBreaker})
+        breakers.insert(b->name(), sale::CircuitBreaker::stateName(b->state()));
+    return {
+        {QStringLiteral("time"), formatTime(nowMs())},
+        {QStringLiteral("instances"), 1},
+        {QStringLiteral("requestsPerSecond"), ctx.metrics->ratesJson()},
+        {QStringLiteral("ordersPerSecond"), 0},
+        {QStringLiteral("queueDepth"), 0},
+        {QStringLiteral("breakers"), breakers},
+        {QStringLiteral("sales"), list},
+    };
+}
+
+void AdminApi::install(QHttpServer &server) const
+{
+    const auto ctx = std::make_shared<const ApiContext>(m_context);
+    QHttpServer *self = &server;
+    using Method = QHttpServerRequest::Method;
+
+    if (!ctx->redisUrl.isEmpty()) {
+        Result<std::unique_ptr<redis::Redis>> opened =
+            redis::Redis::open(ctx->redisUrl, redis::RedisOptions {}, &server);
+        if (opened)
+            adminScripts.emplace(opened.value().release(), ctx->windowMs);
+        else
+            qCWarning(lcAdmin).noquote() << "no Redis for the admin API:" << opened.error();
+    }
+
+    // Every admin route checks the token first, whatever the route.
+    const auto guarded = [ctx](auto handler) {
+        return [ctx, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            if (!authorized(*ctx, request))
+                return unauthorized().write(std::move(responder));
+            handler(request, std::move(responder));
+        };
+    };
+    const auto guardedWithId = [ctx](auto handler) {
+        return [ctx, handler](qint64 goodsId, const QHttpServerRequest &request,
+                              QHttpServerResponder &&responder) {
+            if (!authorized(*ctx, request))
+                return unauthorized().write(std::move(responder));
+            handler(goodsId, request, std::move(responder));
+        };
+    };
+
+    server.route(
+        QStringLiteral("/admin/goods"), Method::Post,
+        guarded([ctx, self](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const Decoded<catalog::Goods> goods = decodeGoods(request.body());
+            if (!goods)
+                return errorResponse(goods.error()).write(std::move(responder));
+            const catalog::Goods g = goods.value();
+            runAdmin(ctx, self, std::move(responder), actorOf(request),
+                     QStringLiteral("goods.create"), g.name, g.toJson(), [g](QSqlDatabase &db) {
+                         const Result<catalog::Goods> stored =
+                             catalog::catalogstore::insertGoods(db, g);
+                         if (!stored)
+                             return databaseFailed(stored.error());
+                         AdminOutcome o;
+                         o.status = 201;
+                         o.body = stored->toJson();
+                         return o;
+                     });
+        }));
+    server.route(QStringLiteral("/admin/goods"), Method::Get,
+                 guarded([ctx, self](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     runAdmin(ctx, self, std::move(responder), {}, {}, {}, {},
+                              [](QSqlDatabase &db) {
+                                  const auto sales = catalog::catalogstore::listSales(db);
+                                  if (!sales)
+                                      return databaseFailed(sales.error());
+                                  QJsonArray goods;
+                                  for (const SaleRecord &s : sales.value())
+                                      goods.append(s.goods.toJson());
+                                  AdminOutcome o;
+                                  o.body = {{QStringLiteral("goods"), goods}};
+                                  return o;
+                              });
+                 }));
+    refuseOtherMethods(server, QStringLiteral("/admin/goods"), QStringLiteral("GET, POST"));
+
+    server.route(QStringLiteral("/admin/goods/<arg>"), Method::Get,
+                 guardedWithId([ctx, self](qint64 goodsId, const QHttpServerRequest &,
+                                           QHttpServerResponder &&responder) {
+                     runAdmin(ctx, self, std::move(responder), {}, {}, {}, {},
+                              [goodsId](QSqlDatabase &db) {
+                                  const auto sale = catalog::catalogstore::findSale(db, goodsId);
+                                  if (!sale)
+                                      return databaseFailed(sale.error());
+                                  if (!sale.value())
+                                      return noGoods(goodsId);
+                                  AdminOutcome o;
+                                  o.body = sale.value()->goods.toJson();
+                                  return o;
+                              });
+                 }));
+    server.route(QStringLiteral("/admin/goods/<arg>"), Method::Put,
+                 guardedWithId([ctx, self](qint64 goodsId, const QHttpServerRequest &request,
+                                           QHttpServerResponder &&responder) {
+                     const Decoded<catalog::Goods> goods = decodeGoods(request.body());
+                     if (!goods)
+                         return errorResponse(goods.error()).write(std::move(responder));
+                     const catalog::Goods g = goods.value();
+                     runAdmin(ctx, self, std::move(responder), actorOf(request),
+                              QStringLiteral("goods.update"), QString::number(goodsId), g.toJson(),
+                              [g, goodsId](QSqlDatabase &db) {
+                                  const auto stored =
+                                      catalog::catalogstore::updateGoods(db, goodsId, g);
+                                  if (!stored)
+                                      return databaseFailed(stored.error());
+                                  if (!stored.value())
+                                      return noGoods(goodsId);
+                                  AdminOutcome o;
+                                  o.body = stored.value()->toJson();
+                                  return o;
+                              });
+                 }));
+    refuseOtherMethods(server, QStringLiteral("/admin/goods/<arg>"), QStringLiteral("GET, PUT"));
+
+    server.route(QStringLiteral("/admin/sales"), Method::Get,
+                 guarded([ctx, self](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     runAdmin(ctx, self, std::move(responder), {}, {}, {}, {},
+                              [](QSqlDatabase &db) {
+                                  const auto sales = catalog::catalogstore::listSales(db);
+                                  if (!sales)
+                                      return databaseFailed(sales.error());
+                                  AdminOutcome o;
+                                  o.sales = sales.value();
+                                  o.listSales = true;
+                                  return o;
+                              });
+                 }));
+    refuseOtherMethods(server, QStringLiteral("/admin/sales"), QStringLiteral("GET"));
+
+    server.route(
+        QStringLiteral("/admin/sales/<arg>"), Method::Get,
+        guardedWithId([ctx, self](qint64 goodsId, const QHttpServerRequest &,
+                                  QHttpServerResponder &&responder) {
+            runAdmin(ctx, self, std::move(responder), {}, {}, {}, {}, [goodsId](QSqlDatabase &db) {
+                return fromSale(catalog::catalogstore::findSale(db, goodsId), goodsId);
+            });
+        }));
+    server.route(
+        QStringLiteral("/admin/sales/<arg>"), Method::Put,
+        guardedWithId([ctx, self](qint64 goodsId, const QHttpServerRequest &request,
+                                  QHttpServerResponder &&responder) {
+            const Decoded<sale::SaleSchedule> schedule = decodeSaleSchedule(request.body());
+            if (!schedule)
+                return errorResponse(schedule.error()).write(std::move(responder));
+            const sale::SaleSchedule s = schedule.value();
+            runAdmin(ctx, self, std::move(responder), actorOf(request),
+                     QStringLiteral("sale.schedule"), QString::number(goodsId), scheduleJson(s),
+                     [s, goodsId](QSqlDatabase &db) {
+                         AdminOutcome o = fromSale(
+                             catalog::catalogstore::scheduleSale(db, goodsId, s, nowMs()), goodsId);
+                         o.preload = s.stock;
+                         return o;
+                     });
+        }));
+    refuseOtherMethods(server, QStringLiteral("/admin/sales/<arg>"), QStringLiteral("GET, PUT"));
+
+    server.route(QStringLiteral("/admin/sales/<arg>/stock"), Method::Post,
+                 guardedWithId([ctx, self](qint64 goodsId, const QHttpServerRequest &request,
+                                           QHttpServerResponder &&responder) {
+                     const Decoded<StockTopUp> topUp = decodeStockTopUp(request.body());
+                     if (!topUp)
+                         return errorResponse(topUp.error()).write(std::move(responder));
+                     const qint64 add = topUp->add;
+                     runAdmin(ctx, self, std::move(responder), actorOf(request),
+                              QStringLiteral("sale.stock"), QString::number(goodsId),
+                              {{QStringLiteral("add"), add}}, [add, goodsId](QSqlDatabase &db) {
+                                  const auto before = catalog::catalogstore::findSale(db, goodsId);
+                                  if (before && before.value() && !before.value()->schedule)
+                                      return failed(
+                                          409, QStringLiteral("not_scheduled"),
+                                          QStringLiteral("Schedule the sale before adding stock."));
+                                  AdminOutcome o = fromSale(
+                                      catalog::catalogstore::addStock(db, goodsId, add), goodsId);
+                                  o.topUp = add;
+                                  return o;
+                              });
+                 }));
+    refuseOtherMethods(server, QStringLiteral("/admin/sales/<arg>/stock"), QStringLiteral("POST"));
+
+    server.route(QStringLiteral("/admin/sales/<arg>/rate"), Method::Put,
+                 guardedWithId([ctx, self](qint64 goodsId, const QHttpServerRequest &request,
+                                           QHttpServerResponder &&responder) {
+                     const Decoded<RateInput> rate = decodeRate(request.body());
+                     if (!rate)
+                         return errorResponse(rate.error()).write(std::move(responder));
+                     const RateInput r = rate.value();
+                     runAdmin(ctx, self, std::move(responder), actorOf(request),
+                              QStringLiteral("sale.rate"), QString::number(goodsId),
+                              {{QStringLiteral("ratePerSecond"), r.ratePerSecond},
+                               {QStringLiteral("burst"), r.burst}},
+                              [r, goodsId](QSqlDatabase &db) {
+                                  return fromSale(catalog::catalogstore::setRate(
+                                                      db, goodsId, r.ratePerSecond, r.burst),
+                                                  goodsId);
+                              });
+                 }));
+    refuseOtherMethods(server, QStringLiteral("/admin/sales/<arg>/rate"), QStringLiteral("PUT"));
+
+    server.route(QStringLiteral("/admin/degradation"), Method::Get,
+                 guarded([ctx](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     jsonResponse(ctx->killSwitch->toJson()).write(std::move(responder));
+                 }));
+    server.route(
+        QStringLiteral("/admin/degradation"), Method::Put,
+        guarded([ctx, self](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const Decoded<DegradationInput> input = decodeDegradation(request.body());
+            if (!input)
+                return errorResponse(input.error()).write(std::move(responder));
+            const DegradationInput d = input.value();
+            const QString target = d.goodsId ? QString::number(*d.goodsId) : QStringLiteral("site");
+            runAdmin(ctx, self, std::move(responder), actorOf(request),
+                     QStringLiteral("degradation.set"), target,
+                     {{QStringLiteral("on"), d.on}, {QStringLiteral("message"), d.message}},
+                     [d](QSqlDatabase &db) {
+                         if (d.goodsId) {
+                             const auto sale = catalog::catalogstore::findSale(db, *d.goodsId);
+                             if (!sale)
+                                 return databaseFailed(sale.error());
+                             if (!sale.value())
+                                 return noGoods(*d.goodsId);
+                         }
+                         if (const Status s = catalog::catalogstore::setDegradation(
+                                 db, d.goodsId, d.on, d.message);
+                             !s)
+                             return databaseFailed(s.error());
+                         AdminOutcome o;
+                         o.degradation = d; // applied once committed
+                         return o;
+                     });
+        }));
+    refuseOtherMethods(server, QStringLiteral("/admin/degradation"), QStringLiteral("GET, PUT"));
+
+    server.route(QStringLiteral("/admin/stats"), Method::Get,
+                 guarded([ctx](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     jsonResponse(stats(*ctx)).write(std::move(responder));
+                 }));
+    refuseOtherMethods(server, QStringLiteral("/admin/stats"), QStringLiteral("GET"));
+
+    // /admin/live: Qt 6.4 upgrades a WebSocket request only when a route handled it and
+    // wrote nothing, so the route stays silent for upgrades; the token is then checked on
+    // the new socket (Bearer header or ?token=) and a wrong one closes it at once.
+    server.route(QStringLiteral("/admin/live"), Method::Get,
+                 [ctx](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     if (request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0)
+                         return;
+                     if (!authorized(*ctx, request))
+                         return unauthorized().write(std::move(responder));
+                     errorResponse(StatusCode::UpgradeRequired, QStringLiteral("upgrade_required"),
+                                   QStringLiteral("Open /admin/live as a WebSocket."))
+                         .write(std::move(responder));
+                 });
+    auto *timer = new QTimer(&server);
+    timer->setInterval(1000);
+    auto clients = std::make_shared<QList<QWebSocket *>>();
+    QObject::connect(
+        &server, &QHttpServer::newWebSocketConnection, &server, [ctx, self, clients, timer] {
+            while (self->hasPendingWebSocketConnections()) {
+                QWebSocket *socket = self->nextPendingWebSocketConnection().release();
+                socket->setParent(self);
+                const QUrl url = socket->requestUrl();
+                QByteArray given = socket->request().rawHeader("Authorization");
+                given = given.startsWith("Bearer ")
+                    ? given.mid(7).trimmed()
+                    : QUrlQuery(url).queryItemValue(QStringLiteral("token")).toUtf8();
+                if (url.path() != u"/admin/live" || !tokenMatches(ctx->adminToken, given)) {
+                    qCInfo(lcAdmin) << "refusing a live connection to" << url.path();
+                    socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                  QStringLiteral("unauthorized"));
+                    socket->deleteLater();
+                    continue;
+                }
+                clients->append(socket);
+                QObject::connect(socket, &QWebSocket::disconnected, socket, [clients, socket] {
+                    clients->removeAll(socket);
+                    socket->deleteLater();
+                });
+                socket->sendTextMessage(
+                    QString::fromUtf8(QJsonDocument(stats(*ctx)).toJson(QJsonDocument::Compact)));
+                if (!timer->isActive())
+                    timer->start();
+            }
+        });
+    QObject::connect(timer, &QTimer::timeout, &server, [ctx, clients, timer] {
+        if (clients->isEmpty())
+            return timer->stop();
+        const QString message =
+            QString::fromUtf8(QJsonDocument(stats(*ctx)).toJson(QJsonDocument::Compact));
+        for (QWebSocket *socket : std::as_const(*clients))
+            socket->sendTextMessage(message);
+    });
+
+    installMissingHandler(server);
+}
+
+} // namespace flashsale::http

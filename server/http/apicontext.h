@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <functional>
+
+namespace flashsale {
+class HealthRegistry;
+}
+namespace flashsale::db {
+class SqlExecutor;
+}
+namespace flashsale::catalog {
+class SaleCatalog;
+class CatalogRefresher;
+} // namespace flashsale::catalog
+namespace flashsale::sale {
+class AdmissionGate;
+class CircuitBreaker;
+class KillSwitch;
+class ProductBuckets;
+} // namespace flashsale::sale
+namespace flashsale::amqp {
+class ReservationPublisher;
+}
+namespace flashsale::users {
+class PasswordHasher;
+class SessionTokens;
+} // namespace flashsale::users
+namespace flashsale::metrics {
+class SaleMetrics;
+}
+
+namespace flashsale::http {
+
+/// The services the routes use, shared by every HTTP thread (each is thread-safe).
+struct ApiContext
+{
+    const HealthRegistry *health = nullptr; ///< dependency states for /healthz
+    db::SqlExecutor *sql = nullptr; ///< every database call goes through here
+    catalog::SaleCatalog *catalog = nullptr; ///< the sales, read without a database call
+    catalog::CatalogRefresher *refresher = nullptr; ///< reloads after an admin change
+    sale::KillSwitch *killSwitch = nullptr;
+    sale::ProductBuckets *buckets = nullptr;
+    sale::AdmissionGate *admission = nullptr; ///< bound on buy requests in flight
+    sale::CircuitBreaker *redisBreaker = nullptr;
+    sale::CircuitBreaker *rabbitBreaker = nullptr;
+    sale::CircuitBreaker *postgresBreaker = nullptr;
+    const users::PasswordHasher *passwords = nullptr;
+    const users::SessionTokens *sessions = nullptr;
+    metrics::SaleMetrics *metrics = nullptr;
+    QByteArray adminToken; ///< the admin API's bearer token; empty refuses every admin call
+    QString redisUrl; ///< each HTTP thread opens its own client; empty: no reservations
+    int windowMs = 10'000; ///< the per-shopper request window of the reserve script
+    amqp::ReservationPublisher *publisher = nullptr; ///< order messages (thread-safe)
+    int buyWaitMs = 5; ///< how long a buy request may wait for a token
+    std::function<bool()> ready; ///< true when this instance takes traffic (/readyz)
+};
+
+} // namespace flashsale::http

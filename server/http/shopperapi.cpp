@@ -1,0 +1,522 @@
+#include "shopperapi.h"
+
+#include "admissiongate.h"
+#include "catalogrefresher.h"
+#include "catalogstore.h"
+#include "circuitbreaker.h"
+#include "deferredanswer.h"
+#include "healthregistry.h"
+#include "jsonresponse.h"
+#include "killswitch.h"
+#include "passwordhasher.h"
+#include "productbuckets.h"
+#include "prometheustext.h"
+#include "redis.h"
+#include "requestdecoding.h"
+#include "reservationpublisher.h"
+#include "routehelpers.h"
+#include "salecatalog.h"
+#include "salemetrics.h"
+#include "salescripts.h"
+#include "sessiontokens.h"
+#include "shopperorders.h"
+#include "sqlexecutor.h"
+#include "userstore.h"
+
+#include <QDateTime>
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcShopper, "flashsale.http.shopper")
+
+namespace flashsale::http {
+
+using StatusCode = QHttpServerResponse::StatusCode;
+using metrics::Outcome;
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QHttpServerResponse unauthorized()
+{
+    return errorResponse(StatusCode::Unauthorized, QStringLiteral("unauthorized"),
+                         QStringLiteral("Sign in first: the session token is missing, expired "
+                                        "or not ours."));
+}
+
+QHttpServerResponse unavailable(const QString &what)
+{
+    return degradedResponse(
+        QStringLiteral("We cannot %1 right now. Please try again in a moment.").arg(what), 2);
+}
+
+QHttpServerResponse soldOut()
+{
+    return errorResponse(StatusCode::Gone, QStringLiteral("sold_out"),
+                         QStringLiteral("Sold out. Better luck next time!"));
+}
+
+QHttpServerResponse noSale(qint64 goodsId)
+{
+    return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                         QStringLiteral("There is no sale of goods %1.").arg(goodsId));
+}
+
+struct UserOutcome
+{
+    QString error; ///< database failure
+    std::optional<qint64> userId; ///< empty: taken (create) or bad credentials (sign in)
+};
+
+} // namespace
+
+void ShopperApi::install(QHttpServer &server) const
+{
+    const auto ctx = std::make_shared<const ApiContext>(m_context);
+    QHttpServer *self = &server;
+
+    server.afterRequest([ctx](QHttpServerResponse &&response) {
+        ctx->metrics->countRequest();
+        return std::move(response);
+    });
+
+    // Users and sessions: the database work (and PBKDF2, which is slow on purpose) runs on
+    // the SQL threads; the answer comes back on this thread.
+    server.route(QStringLiteral("/api/users"), QHttpServerRequest::Method::Post,
+                 [ctx, self](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     const Decoded<Credentials> credentials = decodeCredentials(request.body());
+                     if (!credentials)
+                         return errorResponse(credentials.error()).write(std::move(responder));
+                     DeferredAnswer answer(std::move(responder));
+                     const Credentials c = credentials.value();
+                     ctx->sql
+                         ->run([ctx, c](QSqlDatabase &db) {
+                             const users::StoredPassword stored = ctx->passwords->hash(c.password);
+                             const auto inserted = users::userstore::insert(db, c.username, stored);
+                             if (!inserted)
+                                 return UserOutcome {inserted.error(), std::nullopt};
+                             return UserOutcome {QString(), inserted.value()};
+                         })
+                         .then(self, [answer](const UserOutcome &outcome) mutable {
+                             if (!outcome.error.isEmpty()) {
+                                 qCWarning(lcShopper).noquote() << outcome.error;
+                                 return answer.send(unavailable(QStringLiteral("create accounts")));
+                             }
+                             if (!outcome.userId)
+                                 return answer.send(
+                                     errorResponse(StatusCode::Conflict, QStringLiteral("taken"),
+                                                   QStringLiteral("That username is taken.")));
+                             answer.send(jsonResponse({{QStringLiteral("userId"), *outcome.userId}},
+                                                      StatusCode::Created));
+                         });
+                 });
+    refuseOtherMethods(server, QStringLiteral("/api/users"), QStringLiteral("POST"));
+
+    server.route(
+        QStringLiteral("/api/sessions"), QHttpServerRequest::Method::Post,
+        [ctx, self](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const Decoded<Credentials> credentials = decodeCredentials(request.body());
+            if (!credentials)
+                return errorResponse(credentials.error()).write(std::move(responder));
+            DeferredAnswer answer(std::move(responder));
+            const Credentials c = credentials.value();
+            ctx->sql
+                ->run([ctx, c](QSqlDatabase &db) {
+                    const auto found = users::userstore::find(db, c.username);
+                    if (!found)
+                        return UserOutcome {found.error(), std::nullopt};
+                    if (!found.value()) {
+                        ctx->passwords->spendVerifyTime(c.password);
+                        return UserOutcome {};
+                    }
+                    const users::UserRecord &user = *found.value();
+                    if (!ctx->passwords->verify(c.password, user.password))
+                        return UserOutcome {};
+                    return UserOutcome {QString(), user.id};
+                })
+                .then(self, [ctx, answer](const UserOutcome &outcome) mutable {
+                    if (!outcome.error.isEmpty()) {
+                        qCWarning(lcShopper).noquote() << outcome.error;
+                        return answer.send(unavailable(QStringLiteral("sign you in")));
+                    }
+                    if (!outcome.userId)
+                        return answer.send(errorResponse(
+                            StatusCode::Unauthorized, QStringLiteral("bad_credentials"),
+                            QStringLiteral("Wrong username or password.")));
+                    const qint64 now = nowMs();
+                    answer.send(jsonResponse({
+                        {QStringLiteral("token"), ctx->sessions->issue(*outcome.userId, now)},
+                        {QStringLiteral("userId"), *outcome.userId},
+                        {QStringLiteral("expiresAt"),
+                         formatTime(now + ctx->sessions->lifetimeSeconds() * 1000)},
+                    }));
+                });
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sessions"), QStringLiteral("POST"));
+
+    // Sales: from this instance's catalog, no database call.
+    server.route(QStringLiteral("/api/sales"), QHttpServerRequest::Method::Get, [ctx] {
+        const qint64 now = nowMs();
+        const auto sales = ctx->catalog->snapshot();
+        QList<qint64> ids = sales->keys();
+        std::sort(ids.begin(), ids.end());
+        QJsonArray list;
+        for (qint64 id : std::as_const(ids)) {
+            const catalog::SaleRecord &sale = (*sales)[id];
+            if (sale.schedule)
+                list.append(sale.toShopperJson(now, ctx->catalog->isSoldOut(id)));
+        }
+        return jsonResponse(
+            {{QStringLiteral("sales"), list}, {QStringLiteral("serverTime"), formatTime(now)}});
+    });
+    refuseOtherMethods(server, QStringLiteral("/api/sales"), QStringLiteral("GET"));
+
+    server.route(
+        QStringLiteral("/api/sales/<arg>"), QHttpServerRequest::Method::Get, [ctx](qint64 goodsId) {
+            const auto sales = ctx->catalog->snapshot();
+            const auto it = sales->constFind(goodsId);
+            if (it == sales->cend() || !it->schedule)
+                return noSale(goodsId);
+            return jsonResponse(it->toShopperJson(nowMs(), ctx->catalog->isSoldOut(goodsId)));
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>"), QStringLiteral("GET"));
+
+    server.route(
+        QStringLiteral("/api/sales/<arg>/path"), QHttpServerRequest::Method::Get,
+        [ctx](qint64 goodsId, const QHttpServerRequest &request) {
+            const qint64 now = nowMs();
+            const auto session = ctx->sessions->verifyHeader(request.value("authorization"), now);
+            if (!session)
+                return unauthorized();
+            const auto sales = ctx->catalog->snapshot();
+            const auto it = sales->constFind(goodsId);
+            if (it == sales->cend() || !it->schedule)
+                return noSale(goodsId);
+            if (now < it->schedule->revealAtMs)
+                return errorResponse(StatusCode::Forbidden, QStringLiteral("not_revealed"),
+                                     QStringLiteral("The buy link is revealed at %1.")
+                                         .arg(formatTime(it->schedule->revealAtMs)));
+            const sale::PathSigner signer(it->pathSecret);
+            return jsonResponse({{QStringLiteral("path"), signer.path(session->userId, goodsId)}});
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/path"), QStringLiteral("GET"));
+
+    // This thread's own Redis client (the client is per thread), for the reserve step and
+    // the status poll. Owned by the server, so it goes with this thread's server.
+    redis::Redis *redisClient = nullptr;
+    if (!ctx->redisUrl.isEmpty()) {
+        Result<std::unique_ptr<redis::Redis>> opened =
+            redis::Redis::open(ctx->redisUrl, redis::RedisOptions {}, &server);
+        if (opened)
+            redisClient = opened.value().release();
+        else
+            qCWarning(lcShopper).noquote() << "no Redis on this thread:" << opened.error();
+    }
+    const std::optional<redis::SaleScripts> scripts = redisClient
+        ? std::optional<redis::SaleScripts>(redis::SaleScripts(redisClient, ctx->windowMs))
+        : std::nullopt;
+
+    // The buy path, cheapest check first (DESIGN.md): gate, window, path, sold-out mark,
+    // bucket; then one Redis script reserves, RabbitMQ gets the order message, and the
+    // shopper hears 202.
+    server.route(
+        QStringLiteral("/api/sales/<arg>/<arg>/orders"), QHttpServerRequest::Method::Post,
+        [ctx, self, scripts](qint64 goodsId, const QString &path, const QHttpServerRequest &request,
+                             QHttpServerResponder &&responder) {
+            auto ticket = ctx->admission->tryEnter();
+            const auto refuse = [&](Outcome outcome, const QHttpServerResponse &response) {
+                ctx->metrics->count(outcome);
+                response.write(std::move(responder));
+            };
+            if (!ticket)
+                return refuse(Outcome::Degraded,
+                              degradedResponse(QStringLiteral(
+                                  "So many shoppers right now! Please try again in a second.")));
+            const qint64 now = nowMs();
+            const auto session = ctx->sessions->verifyHeader(request.value("authorization"), now);
+            if (!session)
+                return refuse(Outcome::Rejected, unauthorized());
+            const auto sales = ctx->catalog->snapshot();
+            const auto it = sales->constFind(goodsId);
+            if (it == sales->cend() || !it->schedule)
+                return refuse(Outcome::Rejected, noSale(goodsId));
+            // 1 gate
+            if (const auto message = ctx->killSwitch->blocked(goodsId))
+                return refuse(Outcome::Degraded, degradedResponse(*message, 5));
+            // 2 window
+            const sale::SaleSchedule &schedule = *it->schedule;
+            if (now < schedule.startAtMs)
+                return refuse(Outcome::Rejected,
+                              errorResponse(StatusCode::Forbidden, QStringLiteral("not_started"),
+                                            QStringLiteral("The sale starts at %1.")
+                                                .arg(formatTime(schedule.startAtMs))));
+            if (now >= schedule.endAtMs)
+                return refuse(Outcome::Rejected,
+                              errorResponse(StatusCode::Gone, QStringLiteral("ended"),
+                                            QStringLiteral("The sale has ended.")));
+            // 3 path
+            if (!sale::PathSigner(it->pathSecret).verify(session->userId, goodsId, path))
+                return refuse(Outcome::Rejected,
+                              errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                                            QStringLiteral("There is nothing at this address.")));
+            // 4 sold-out mark
+            if (ctx->catalog->isSoldOut(goodsId))
+                return refuse(Outcome::SoldOut, soldOut());
+            // 5 bucket
+            if (const auto bucket = ctx->buckets->bucket(goodsId);
+                bucket && !bucket->tryAcquire()) {
+                const double wait =
+                    std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
+                return refuse(
+                    Outcome::RateLimited,
+                    errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
+                                   QStringLiteral("Too many shoppers at once: please retry."),
+                                   int(std::ceil(wait))));
+            }
+            // The dependencies' breakers: an open one answers at once instead of hanging.
+            if (!scripts || !ctx->publisher || !ctx->redisBreaker->allow())
+                return refuse(Outcome::Degraded,
+                              degradedResponse(QStringLiteral("The sale is catching its breath. "
+                                                              "Please try again in a moment."),
+                                               2));
+            // 6 reserve
+            DeferredAnswer answer(std::move(responder));
+            auto held = std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket));
+            const qint64 userId = session->userId;
+            scripts->reserve(
+                goodsId, userId, self,
+                [ctx, self, answer, held, goodsId](const redis::ReserveOutcome &o) mutable {
+                    using Kind = redis::ReserveOutcome::Kind;
+                    if (o.kind == Kind::Error) {
+                        ctx->redisBreaker->recordFailure();
+                        qCWarning(lcShopper).noquote() << "reserve failed:" << o.error;
+                        ctx->metrics->count(Outcome::Degraded);
+                        return answer.send(degradedResponse(
+                            QStringLiteral(
+                                "The sale is catching its breath. Please try again in a moment."),
+                            2));
+                    }
+                    ctx->redisBreaker->recordSuccess();
+                    switch (o.kind) {
+                    case Kind::SoldOut:
+                        ctx->catalog->setSoldOut(goodsId, true);
+                        ctx->metrics->count(Outcome::SoldOut);
+                        return answer.send(soldOut());
+                    case Kind::Duplicate:
+                        ctx->metrics->count(Outcome::Duplicate);
+                        return answer.send(
+                            errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
+                                          QStringLiteral("You already have this one.")));
+                    case Kind::TooFrequent:
+                        ctx->metrics->count(Outcome::TooFrequent);
+                        return answer.send(errorWithRetry(
+                            StatusCode::TooManyRequests, QStringLiteral("too_frequent"),
+                            QStringLiteral("Easy! One try at a time."), 1));
+                    case Kind::NoSuchSale:
+                        ctx->metrics->count(Outcome::Degraded);
+                        return answer.send(degradedResponse(
+                            QStringLiteral(
+                                "The sale's stock is not loaded yet. Please try again shortly."),
+                            2));
+                    case Kind::Reserved:
+                    case Kind::Error:
+                        break;
+                    }
+                    // 7 publish, with confirms; 8 answer. A failed publish leaves the reservation
+                    // pending in Redis, where the reconciler finds it: the 202 holds either way.
+                    amqp::Reservation reservation;
+                    reservation.id = QString::fromLatin1(o.reservationId());
+                    reservation.goodsId = o.goodsId;
+                    reservation.userId = o.userId;
+                    reservation.reservedAtMs = o.reservedAtMs;
+                    const qint64 position = o.sequence;
+                    ctx->publisher->publish(
+                        reservation, self,
+                        [ctx, answer, held, position](const amqp::Reservation &r,
+                                                      const Status &published) mutable {
+                            if (published.ok()) {
+                                ctx->rabbitBreaker->recordSuccess();
+                            } else {
+                                ctx->rabbitBreaker->recordFailure();
+                                qCWarning(lcShopper).noquote()
+                                    << "reservation" << r.id
+                                    << "not confirmed, left to the reconciler:"
+                                    << published.error();
+                            }
+                            ctx->metrics->count(Outcome::Queued);
+                            answer.send(
+                                jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
+                                              {QStringLiteral("reservation"), r.id},
+                                              {QStringLiteral("position"), position}},
+                                             StatusCode::Accepted));
+                        });
+                });
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
+                       QStringLiteral("POST"));
+
+    // The shopper's own order: status poll, payment, cancellation (database only for now;
+    // "queued" and the Redis side of a cancellation come with the Redis client).
+    server.route(
+        QStringLiteral("/api/sales/<arg>/orders/me"), QHttpServerRequest::Method::Get,
+        [ctx, self, scripts](qint64 goodsId, const QHttpServerRequest &request,
+                             QHttpServerResponder &&responder) {
+            const auto session =
+                ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
+            if (!session)
+                return unauthorized().write(std::move(responder));
+            DeferredAnswer answer(std::move(responder));
+            const qint64 userId = session->userId;
+            const auto fromDatabase = [ctx, self, userId, goodsId](DeferredAnswer answer) {
+                ctx->sql
+                    ->run([userId, goodsId](QSqlDatabase &db) {
+                        return catalog::shopperorders::findForGoods(db, userId, goodsId);
+                    })
+                    .then(self,
+                          [answer](
+                              const Result<std::optional<catalog::ShopperOrder>> &found) mutable {
+                              if (!found) {
+                                  qCWarning(lcShopper).noquote() << found.error();
+                                  return answer.send(
+                                      unavailable(QStringLiteral("look up your order")));
+                              }
+                              if (!found.value())
+                                  return answer.send(jsonResponse(
+                                      {{QStringLiteral("status"), QStringLiteral("none")}}));
+                              answer.send(jsonResponse(
+                                  {{QStringLiteral("status"), QStringLiteral("created")},
+                                   {QStringLiteral("orderId"), found.value()->orderId}}));
+                          });
+            };
+            if (!scripts)
+                return fromDatabase(answer);
+            // Redis knows queued and failed; the database is the word on orders.
+            scripts->status(goodsId, userId, self,
+                            [answer, fromDatabase](const redis::ShopperStatus &st) mutable {
+                                using State = redis::ShopperStatus::State;
+                                switch (st.state) {
+                                case State::Queued:
+                                    return answer.send(jsonResponse(
+                                        {{QStringLiteral("status"), QStringLiteral("queued")},
+                                         {QStringLiteral("position"), st.position}}));
+                                case State::Created:
+                                    return answer.send(jsonResponse(
+                                        {{QStringLiteral("status"), QStringLiteral("created")},
+                                         {QStringLiteral("orderId"), st.orderId}}));
+                                case State::Failed:
+                                    return answer.send(jsonResponse(
+                                        {{QStringLiteral("status"), QStringLiteral("failed")}}));
+                                case State::None:
+                                case State::Error:
+                                    break;
+                                }
+                                fromDatabase(answer);
+                            });
+        });
+    refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/orders/me"), QStringLiteral("GET"));
+
+    using OrderChanged =
+        Result<std::pair<catalog::OrderChange, std::optional<catalog::ShopperOrder>>>;
+    const auto changeOrder = [ctx, self](bool cancel) {
+        return [ctx, self, cancel](qint64 orderId, const QHttpServerRequest &request,
+                                   QHttpServerResponder &&responder) {
+            const auto session =
+                ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
+            if (!session)
+                return unauthorized().write(std::move(responder));
+            DeferredAnswer answer(std::move(responder));
+            const qint64 userId = session->userId;
+            ctx->sql
+                ->run([userId, orderId, cancel](QSqlDatabase &db) {
+                    return cancel ? catalog::shopperorders::cancel(db, userId, orderId)
+                                  : catalog::shopperorders::pay(db, userId, orderId);
+                })
+                .then(self, [ctx, answer, cancel, orderId](const OrderChanged &changed) mutable {
+                    if (!changed) {
+                        qCWarning(lcShopper).noquote() << changed.error();
+                        return answer.send(unavailable(cancel ? QStringLiteral("cancel orders")
+                                                              : QStringLiteral("take payments")));
+                    }
+                    switch (changed->first) {
+                    case catalog::OrderChange::NotFound:
+                        return answer.send(
+                            errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                                          QStringLiteral("You have no order %1.").arg(orderId)));
+                    case catalog::OrderChange::NotAllowed:
+                        return answer.send(errorResponse(StatusCode::Conflict,
+                                                         cancel ? QStringLiteral("not_cancellable")
+                                                                : QStringLiteral("not_payable"),
+                                                         QStringLiteral("Order %1 is %2.")
+                                                             .arg(orderId)
+                                                             .arg(changed->second->status)));
+                    case catalog::OrderChange::Done:
+                        break;
+                    }
+                    answer.send(jsonResponse(changed->second->toJson()));
+                    // A unit went back on sale: reload, which clears the sold-out mark.
+                    if (cancel && ctx->refresher)
+                        QMetaObject::invokeMethod(ctx->refresher,
+                                                  &catalog::CatalogRefresher::refresh,
+                                                  Qt::QueuedConnection);
+                });
+        };
+    };
+    server.route(QStringLiteral("/api/orders/<arg>/payment"), QHttpServerRequest::Method::Post,
+                 changeOrder(false));
+    refuseOtherMethods(server, QStringLiteral("/api/orders/<arg>/payment"), QStringLiteral("POST"));
+    server.route(QStringLiteral("/api/orders/<arg>"), QHttpServerRequest::Method::Delete,
+                 changeOrder(true));
+    refuseOtherMethods(server, QStringLiteral("/api/orders/<arg>"), QStringLiteral("DELETE"));
+
+    // Health, readiness, metrics.
+    server.route(QStringLiteral("/healthz"), QHttpServerRequest::Method::Get, [ctx] {
+        return jsonResponse(ctx->health->toJson(),
+                            ctx->health->allUp() ? StatusCode::Ok : StatusCode::ServiceUnavailable);
+    });
+    refuseOtherMethods(server, QStringLiteral("/healthz"), QStringLiteral("GET"));
+
+    server.route(QStringLiteral("/readyz"), QHttpServerRequest::Method::Get, [ctx] {
+        const bool ready = ctx->ready && ctx->ready();
+        return jsonResponse({{QStringLiteral("ready"), ready}},
+                            ready ? StatusCode::Ok : StatusCode::ServiceUnavailable);
+    });
+    refuseOtherMethods(server, QStringLiteral("/readyz"), QStringLiteral("GET"));
+
+    server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [ctx] {
+        metrics::PrometheusText out;
+        ctx->metrics->writePrometheus(out);
+        out.family("flashsale_in_flight_requests", "gauge", "Buy requests in flight.");
+        out.sample("flashsale_in_flight_requests", ctx->admission->inFlight());
+        out.family("flashsale_admission_refused_total", "counter",
+                   "Buy requests refused because too many were in flight.");
+        out.sample("flashsale_admission_refused_total", double(ctx->admission->refused()));
+        out.family("flashsale_breaker_open", "gauge",
+                   "1 when a dependency's breaker is not closed.");
+        for (const sale::CircuitBreaker *breaker :
+             {ctx->redisBreaker, ctx->rabbitBreaker, ctx->postgresBreaker})
+            out.sample("flashsale_breaker_open",
+                       breaker->state() == sale::CircuitBreaker::State::Closed ? 0 : 1,
+                       {{"dependency", breaker->name().toLatin1()}});
+        out.family("flashsale_dependency_up", "gauge", "1 when a dependency answers.");
+        const QJsonObject deps =
+            ctx->health->toJson().value(QStringLiteral("dependencies")).toObject();
+        for (auto d = deps.begin(); d != deps.end(); ++d)
+            out.sample("flashsale_dependency_up",
+                       d.value().toObject().value(QStringLiteral("state")).toString() == u"up" ? 1
+                                                                                               : 0,
+                       {{"dependency", d.key().toLatin1()}});
+        return QHttpServerResponse(metrics::PrometheusText::contentType(), out.text());
+    });
+    refuseOtherMethods(server, QStringLiteral("/metrics"), QStringLiteral("GET"));
+
+    installMissingHandler(server);
+}
+
+} // namespace flashsale::http
