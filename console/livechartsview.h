@@ -1,0 +1,59 @@
+#pragma once
+
+#include "result.h"
+
+#include <QHash>
+#include <QMap>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QDateTimeAxis;
+class QLineSeries;
+class QValueAxis;
+
+namespace flashsale::console {
+
+class LiveHistory;
+class ProductsTableModel;
+
+/// Four live charts of the last five minutes, redrawn at each message of the 1 Hz feed:
+/// requests per second by outcome, orders created per second, stock left per product and
+/// the order queue's depth.
+class LiveChartsView : public QWidget
+{
+    Q_OBJECT
+public:
+    LiveChartsView(const LiveHistory &history, const ProductsTableModel &products,
+                   QWidget *parent = nullptr);
+
+    /// Saves each chart as a PNG into \a directory (requests.png, orders.png, stock.png,
+    /// queue.png).
+    Status saveImages(const QString &directory) const;
+    /// Points the request-outcome chart holds now (for tests and the status bar).
+    qsizetype requestPoints() const;
+
+private:
+    /// One chart with a time axis and a value axis.
+    struct Panel
+    {
+        QChartView *view = nullptr;
+        QDateTimeAxis *time = nullptr;
+        QValueAxis *values = nullptr;
+        QString fileName;
+    };
+
+    Panel makePanel(const QString &title, const QString &valueTitle, const QString &fileName);
+    QLineSeries *addSeries(Panel &panel, const QString &name, const QColor &colour);
+    void redraw();
+
+    const LiveHistory &m_history;
+    const ProductsTableModel &m_products;
+    QList<Panel> m_panels;
+    QMap<QString, QLineSeries *> m_requests;
+    QLineSeries *m_orders = nullptr;
+    QLineSeries *m_queue = nullptr;
+    QHash<qint64, QLineSeries *> m_stock;
+};
+
+} // namespace flashsale::console

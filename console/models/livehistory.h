@@ -1,0 +1,63 @@
+#pragma once
+
+#include "rollingseries.h"
+#include "stats.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QObject>
+
+namespace flashsale::console {
+
+/// What the live charts show: the last five minutes of the 1 Hz feed as rolling series
+/// (requests per second by outcome, orders per second, queue depth, stock left per product),
+/// and running totals since the console started watching, for the report.
+class LiveHistory : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LiveHistory(qint64 windowMs = 5 * 60 * 1000, QObject *parent = nullptr);
+
+    /// Takes one live message; ignored (false) if older than the newest one.
+    bool append(const adminapi::Stats &stats);
+    void clear();
+
+    const RollingSeries &requests(const QString &outcome) const;
+    const RollingSeries &orders() const { return m_orders; }
+    const RollingSeries &queueDepth() const { return m_queueDepth; }
+    /// Stock left per goodsId.
+    const QMap<qint64, RollingSeries> &stock() const { return m_stock; }
+
+    /// Requests answered with each outcome since the first sample (sum of the per-second
+    /// rates: one sample per second).
+    const QMap<QString, double> &outcomeTotals() const { return m_outcomeTotals; }
+    double ordersTotal() const { return m_ordersTotal; }
+    /// Highest total requests per second seen.
+    double peakRequestsPerSecond() const { return m_peakRequests; }
+    qint64 samples() const { return m_samples; }
+    QDateTime firstSample() const { return m_first; }
+    QDateTime lastSample() const { return m_last; }
+    /// The newest message.
+    const adminapi::Stats &latest() const { return m_latest; }
+
+Q_SIGNALS:
+    /// A sample was added; the charts redraw.
+    void appended();
+
+private:
+    qint64 m_windowMs = 0;
+    QMap<QString, RollingSeries> m_requests;
+    RollingSeries m_orders;
+    RollingSeries m_queueDepth;
+    QMap<qint64, RollingSeries> m_stock;
+    QMap<QString, double> m_outcomeTotals;
+    double m_ordersTotal = 0;
+    double m_peakRequests = 0;
+    qint64 m_samples = 0;
+    QDateTime m_first;
+    QDateTime m_last;
+    adminapi::Stats m_latest;
+    RollingSeries m_empty;
+};
+
+} // namespace flashsale::console

@@ -1,0 +1,371 @@
+// The console against a real flashsale-server and the real stack: what an operator does
+// through it reaches Redis, PostgreSQL and the shoppers' API. Widgets run offscreen.
+#include "consolesession.h"
+#include "database.h"
+#include "livechartsview.h"
+#include "mainwindow.h"
+#include "serverprocess.h"
+#include "testservices.h"
+
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace flashsale;
+using namespace flashsale::console;
+using adminapi::AdminClient;
+using flashsale::test::ServerProcess;
+using flashsale::test::TestServices;
+
+namespace {
+const QString kToken = QStringLiteral("console-test-admin-token");
+}
+
+class tst_ConsoleAdmin : public QObject
+{
+    Q_OBJECT
+
+private:
+    struct HttpResult
+    {
+        int status = 0;
+        QJsonObject body;
+        QByteArray retryAfter;
+    };
+
+    HttpResult request(const QByteArray &verb, const QUrl &url, const QJsonObject &body = {},
+                       const QString &bearer = {})
+    {
+        QNetworkRequest req(url);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        if (!bearer.isEmpty())
+            req.setRawHeader("Authorization", "Bearer " + bearer.toUtf8());
+        QNetworkReply *reply = m_network.sendCustomRequest(
+            req, verb, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson());
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        HttpResult result;
+        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        result.body = QJsonDocument::fromJson(reply->readAll()).object();
+        result.retryAfter = reply->rawHeader("Retry-After");
+        reply->deleteLater();
+        return result;
+    }
+
+    QUrl shopper(const QString &path) const
+    {
+        QUrl url = m_server.baseUrl();
+        url.setPath(path);
+        return url;
+    }
+
+    /// A shopper's session token.
+    QString shopperToken(const QString &name)
+    {
+        const QJsonObject credentials {
+            {QStringLiteral("username"), name},
+            {QStringLiteral("password"), QStringLiteral("pw-%1").arg(name)}};
+        const HttpResult created =
+            request("POST", shopper(QStringLiteral("/api/users")), credentials);
+        if (created.status != 201)
+            qWarning() << "creating user" << name << created.status << created.body;
+        const HttpResult session =
+            request("POST", shopper(QStringLiteral("/api/sessions")), credentials);
+        return session.body.value(QStringLiteral("token")).toString();
+    }
+
+    /// The string values of the product's Redis keys (whatever the keys are called, they
+    /// share the hash tag {g:<id>}).
+    QStringList redisValues(qint64 goodsId) const
+    {
+        const QString url = TestServices::instance().redisUrl();
+        QProcess scan;
+        scan.start(QStringLiteral("redis-cli"),
+                   {QStringLiteral("-u"), url, QStringLiteral("--scan"),
+                    QStringLiteral("--pattern"), QStringLiteral("*{g:%1}*").arg(goodsId)});
+        scan.waitForFinished(10'000);
+        QStringList values;
+        const QList<QByteArray> keys = scan.readAllStandardOutput().split('\n');
+        for (const QByteArray &key : keys) {
+            if (key.isEmpty())
+                continue;
+            QProcess get;
+            get.start(QStringLiteral("redis-cli"),
+                      {QStringLiteral("-u"), url, QStringLiteral("GET"), QString::fromUtf8(key)});
+            get.waitForFinished(10'000);
+            values.append(QString::fromUtf8(get.readAllStandardOutput()).trimmed());
+        }
+        return values;
+    }
+
+    /// Creates a product through the session and returns its id (0 on failure).
+    qint64 createProduct(ConsoleSession &session, const QString &name)
+    {
+        QSignalSpy saved(&session.client(), &AdminClient::goodsSaved);
+        adminapi::Goods goods;
+        goods.name = name;
+        goods.description = QStringLiteral("made by tst_console_admin");
+        goods.image = QStringLiteral("/images/none.png");
+        goods.priceCents = 10000;
+        goods.flashPriceCents = 100;
+        if (!session.createProduct(goods).isEmpty() || !saved.wait(10'000))
+            return 0;
+        return saved.first().first().value<adminapi::Goods>().goodsId;
+    }
+
+    /// Schedules \a goodsId to start \a startInSeconds from now with \a stock units.
+    bool schedule(ConsoleSession &session, qint64 goodsId, qint64 stock, int startInSeconds)
+    {
+        QSignalSpy updated(&session.client(), &AdminClient::saleUpdated);
+        QSignalSpy failed(&session, &ConsoleSession::failed);
+        adminapi::SaleSchedule s;
+        const QDateTime now = session.serverNow().addSecs(1);
+        s.stock = stock;
+        s.revealAt = now;
+        s.startAt = now.addSecs(startInSeconds);
+        s.endAt = now.addSecs(600);
+        s.ratePerSecond = 1000;
+        s.burst = 1000;
+        const QStringList faults = session.scheduleSale(goodsId, s);
+        if (!faults.isEmpty()) {
+            qWarning() << faults;
+            return false;
+        }
+        if (!updated.wait(10'000)) {
+            qWarning() << "no answer" << failed;
+            return false;
+        }
+        return true;
+    }
+
+    bool connectSession(ConsoleSession &session)
+    {
+        session.client().setReconnectDelays(200, 1000);
+        session.connectToServer(m_server.adminUrl(), kToken);
+        QDeadlineTimer deadline(10'000);
+        while (session.client().state() != AdminClient::State::Connected && !deadline.hasExpired())
+            QTest::qWait(50);
+        if (session.client().state() != AdminClient::State::Connected)
+            qWarning().noquote() << "not connected:" << session.client().stateMessage();
+        return session.client().state() == AdminClient::State::Connected;
+    }
+
+    QNetworkAccessManager m_network;
+    ServerProcess m_server;
+    QString m_databaseUrl;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        TestServices &services = TestServices::instance();
+        m_databaseUrl = services.createDatabase();
+        const QStringList args {QStringLiteral("--database-url"), m_databaseUrl,
+                                QStringLiteral("--redis-url"),    services.redisUrl(),
+                                QStringLiteral("--amqp-url"),     services.amqpUrl(),
+                                QStringLiteral("--admin-token"),  kToken};
+        QVERIFY2(m_server.start(args, QProcessEnvironment::systemEnvironment()),
+                 qPrintable(m_server.output()));
+        QVERIFY2(m_server.adminUrl().isValid(), qPrintable(m_server.output()));
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+
+    void wrongTokenIsRefusedClearly()
+    {
+        AdminClient client;
+        client.connectToServer(m_server.adminUrl(), QStringLiteral("not-the-token"));
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), AdminClient::State::Unauthorized, 10'000);
+        QVERIFY2(client.stateMessage().contains(QStringLiteral("refused the admin token")),
+                 qPrintable(client.stateMessage()));
+        QTest::qWait(1500);
+        QCOMPARE(client.state(), AdminClient::State::Unauthorized); // no retry loop
+    }
+
+    void shopperPortIsNotTheAdminApi()
+    {
+        AdminClient client;
+        client.setReconnectDelays(5000, 5000);
+        client.connectToServer(m_server.baseUrl(), kToken);
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), AdminClient::State::Unreachable, 10'000);
+        QVERIFY2(client.stateMessage().contains(QStringLiteral("admin")),
+                 qPrintable(client.stateMessage()));
+    }
+
+    void liveFeedArrives()
+    {
+        ConsoleSession session;
+        QVERIFY(connectSession(session));
+        QTRY_VERIFY_WITH_TIMEOUT(session.history().samples() >= 2, 10'000);
+        QVERIFY(!session.breakers().isEmpty());
+    }
+
+    void preloadReachesRedisAndPostgres()
+    {
+        ConsoleSession session;
+        QVERIFY(connectSession(session));
+        const qint64 id = createProduct(session, QStringLiteral("Preloaded phone"));
+        QVERIFY(id > 0);
+        QVERIFY(schedule(session, id, 57, 60));
+
+        const int row = session.products().rowOf(id);
+        QVERIFY(row >= 0);
+        QCOMPARE(session.products().row(row).sale.preloadedStock, 57);
+        QCOMPARE(session.products().row(row).sale.stockLeft, 57);
+        const auto url = db::DatabaseUrl::parse(m_databaseUrl);
+        QVERIFY(url.ok());
+        {
+            auto database = db::openDatabase(url.value(), QStringLiteral("console-check"));
+            QVERIFY2(database.ok(), qPrintable(database.error()));
+            QSqlQuery query(database.value());
+            QVERIFY(query.prepare(
+                QStringLiteral("SELECT stock FROM miaosha_goods WHERE goods_id = ?")));
+            query.addBindValue(id);
+            QVERIFY2(query.exec() && query.next(), qPrintable(db::describeError(query)));
+            QCOMPARE(query.value(0).toLongLong(), 57);
+        }
+        db::closeDatabase(QStringLiteral("console-check"));
+        QVERIFY2(redisValues(id).contains(QStringLiteral("57")),
+                 qPrintable(redisValues(id).join(u',')));
+
+        // A top-up adds to both.
+        QSignalSpy updated(&session.client(), &AdminClient::saleUpdated);
+        QVERIFY(session.topUp(id, 3).isEmpty());
+        QVERIFY(updated.wait(10'000));
+        QCOMPARE(updated.first().first().value<adminapi::SaleStatus>().stockLeft, 60);
+        QVERIFY(redisValues(id).contains(QStringLiteral("60")));
+    }
+
+    void rateChangeReachesTheServer()
+    {
+        ConsoleSession session;
+        QVERIFY(connectSession(session));
+        const qint64 id = createProduct(session, QStringLiteral("Rated cable"));
+        QVERIFY(id > 0);
+        QVERIFY(schedule(session, id, 10, 60));
+        QSignalSpy updated(&session.client(), &AdminClient::saleUpdated);
+        QVERIFY(session.setRate(id, 7.5, 3).isEmpty());
+        QVERIFY(updated.wait(10'000));
+        // Read back by someone else.
+        const HttpResult sale = request(
+            "GET", QUrl(m_server.adminUrl().toString() + QStringLiteral("/admin/sales/%1").arg(id)),
+            {}, kToken);
+        QCOMPARE(sale.status, 200);
+        QCOMPARE(sale.body.value(QStringLiteral("ratePerSecond")).toDouble(), 7.5);
+        QCOMPARE(sale.body.value(QStringLiteral("burst")).toInt(), 3);
+        // Bad values never leave the console.
+        QVERIFY(!session.setRate(id, 0, 3).isEmpty());
+    }
+
+    void killSwitchMakesBuysAnswer503()
+    {
+        ConsoleSession session;
+        QVERIFY(connectSession(session));
+        const qint64 id = createProduct(session, QStringLiteral("Guarded watch"));
+        QVERIFY(id > 0);
+        QVERIFY(schedule(session, id, 10, 1));
+        const QString token = shopperToken(QStringLiteral("kill-switch-shopper"));
+        QVERIFY(!token.isEmpty());
+        const QUrl buy = shopper(QStringLiteral("/api/sales/%1/wrong-path/orders").arg(id));
+
+        QSignalSpy degradation(&session, &ConsoleSession::degradationChanged);
+        QVERIFY(
+            session.setDegradation(std::nullopt, true, QStringLiteral("Paused by tst")).isEmpty());
+        QVERIFY(degradation.wait(10'000));
+        QVERIFY(session.degradation().site.on);
+        HttpResult answer;
+        QTRY_VERIFY_WITH_TIMEOUT((answer = request("POST", buy, {}, token)).status == 503, 5000);
+        QCOMPARE(answer.body.value(QStringLiteral("error")).toString(), QStringLiteral("degraded"));
+        QVERIFY(!answer.retryAfter.isEmpty());
+
+        QVERIFY(session.setDegradation(std::nullopt, false, QString()).isEmpty());
+        QVERIFY(degradation.wait(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(request("POST", buy, {}, token).status != 503, 5000);
+
+        // One product only.
+        QVERIFY(session.setDegradation(id, true, QStringLiteral("This one is paused")).isEmpty());
+        QVERIFY(degradation.wait(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(request("POST", buy, {}, token).status == 503, 5000);
+        QVERIFY(session.setDegradation(id, false, QString()).isEmpty());
+        QVERIFY(degradation.wait(10'000));
+    }
+
+    void chartsReceivePointsUnderLoad()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ConsoleSession &session = window.session();
+        QVERIFY(connectSession(session));
+        const qint64 id = createProduct(session, QStringLiteral("Charted shoes"));
+        QVERIFY(id > 0);
+        QVERIFY(schedule(session, id, 20, 1));
+        QTest::qWait(2500); // the sale starts
+
+        QStringList tokens;
+        for (int i = 0; i < 4; ++i)
+            tokens.append(shopperToken(QStringLiteral("chart-shopper-%1").arg(i)));
+        const HttpResult path = request(
+            "GET", shopper(QStringLiteral("/api/sales/%1/path").arg(id)), {}, tokens.first());
+        QCOMPARE(path.status, 200);
+        const QUrl buy = shopper(QStringLiteral("/api/sales/%1/%2/orders")
+                                     .arg(id)
+                                     .arg(path.body.value(QStringLiteral("path")).toString()));
+        const qint64 pointsBefore = window.charts()->requestPoints();
+        // A small load: concurrent buys for three seconds (repeats are answered as
+        // duplicates or too_frequent, which the charts count too).
+        QElapsedTimer clock;
+        clock.start();
+        int sent = 0;
+        int answered = 0;
+        while (clock.elapsed() < 3000) {
+            for (const QString &token : tokens) {
+                QNetworkRequest req(buy);
+                req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+                QNetworkReply *reply = m_network.post(req, QByteArray());
+                ++sent;
+                connect(reply, &QNetworkReply::finished, this, [reply, &answered] {
+                    ++answered;
+                    reply->deleteLater();
+                });
+            }
+            QTest::qWait(100);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(answered, sent, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->requestPoints() >= pointsBefore + 3, 10'000);
+        double requests = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                requests = 0;
+                for (double total : session.history().outcomeTotals())
+                    requests += total;
+                return requests >= 4;
+            }(),
+            10'000);
+        QVERIFY(session.history().outcomeTotals().value(QStringLiteral("queued")) >= 1);
+        QVERIFY(session.history().stock().contains(id));
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    tst_ConsoleAdmin test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_console_admin.moc"
