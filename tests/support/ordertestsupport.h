@@ -120,6 +120,9 @@ public:
         int answered = 0;
         QString failure;
         for (int i = 0; i < count; ++i) {
+            // At most 2000 in flight: a deeper pipeline outlasts the command timeout.
+            if (i - answered >= 2000 && !spinUntil([&] { return i - answered < 1000; }, 60'000))
+                qFatal("reserve: no replies");
             m_scripts->reserve(goods, firstUser + i, &context, [&](const redis::ReserveOutcome &o) {
                 ++answered;
                 if (o.kind != redis::ReserveOutcome::Kind::Reserved) {
