@@ -12,7 +12,9 @@ namespace flashsale::orders {
 /// The Redis step after orders are committed: tells each shopper what became of their
 /// reservation. A reservation with an order gets it as its result (`confirm`, which clears
 /// the pending reservation); one without gets its unit back and the result failed
-/// (`rollback(Failed)`). All calls are pipelined; both scripts are idempotent, so the step
+/// (`rollback(Failed)`). Orders are confirmed in one script call per product and up to
+/// maxConfirmsPerCall of them (`confirm_many`, confirm's logic per shopper); all calls are
+/// pipelined; both scripts are idempotent, so the step
 /// can be run again for the same outcomes (a redelivered batch) at no risk.
 class ShopperResults
 {
@@ -38,7 +40,35 @@ public:
     void record(const QList<OrderOutcome> &outcomes, QObject *context,
                 std::function<void(const Report &)> done) const;
 
+    /// Orders confirmed per script call at most (a longer call blocks Redis longer).
+    static constexpr int maxConfirmsPerCall = 500;
+
 private:
+    /// Shared by the callbacks: the last reply to arrive hands the report over.
+    struct Run
+    {
+        Report report;
+        qsizetype waiting = 0;
+        std::function<void(const Report &)> done;
+
+        void fail(const QString &error)
+        {
+            if (report.ok)
+                report.error = error;
+            report.ok = false;
+        }
+        void answered()
+        {
+            if (--waiting == 0)
+                done(report);
+        }
+    };
+
+    static const redis::RedisScript &confirmManyScript();
+    static void recordConfirms(Run &run, const QList<OrderOutcome> &call,
+                               const redis::RedisReply &reply);
+
+    redis::Redis *m_redis = nullptr;
     redis::SaleScripts m_scripts;
 };
 
