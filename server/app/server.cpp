@@ -24,6 +24,7 @@
 #include "sessiontokens.h"
 #include "shopperapi.h"
 #include "sqlexecutor.h"
+#include "workerrole.h"
 
 #include <QHttpServer>
 #include <QLoggingCategory>
@@ -69,6 +70,12 @@ Status Server::start()
 
     if (m_config.role != ServerConfig::Role::Worker) {
         if (Status s = startHttp(); !s)
+            return s;
+    }
+    if (m_config.role != ServerConfig::Role::Api) {
+        m_workerRole = std::make_unique<orders::WorkerRole>(
+            m_config.databaseUrl, m_config.redisUrl, m_config.amqpUrl, m_config.worker, m_health);
+        if (Status s = m_workerRole->start(); !s)
             return s;
     }
     qCInfo(lcServer).noquote() << "started, role" << ServerConfig::roleName(m_config.role);

@@ -42,6 +42,9 @@ class SessionTokens;
 namespace metrics {
 class SaleMetrics;
 }
+namespace orders {
+class WorkerRole;
+}
 
 class InstanceHeartbeat;
 
@@ -91,6 +94,7 @@ private:
     std::unique_ptr<http::ListenerPool> m_adminListeners;
     quint16 m_httpPort = 0;
     quint16 m_adminPort = 0;
+    std::unique_ptr<orders::WorkerRole> m_workerRole; ///< role worker or all
 };
 
 } // namespace flashsale

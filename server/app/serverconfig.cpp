@@ -36,7 +36,7 @@ QString ListenAddress::toString() const
 
 QList<ConfigOption> ServerConfig::options()
 {
-    return {
+    return orders::WorkerSettings::options() + QList<ConfigOption> {
         {QStringLiteral("role"), QStringLiteral("all"),
          QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
         {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
@@ -111,6 +111,10 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
     else
         return Result<ServerConfig>::failure(
             QStringLiteral("role: '%1' is not one of api, worker, all").arg(role));
+    const Result<orders::WorkerSettings> worker = orders::WorkerSettings::fromLayers(layers);
+    if (!worker)
+        return Result<ServerConfig>::failure(worker.error());
+    config.worker = worker.value();
 
     const Result<ListenAddress> listen =
         ListenAddress::parse(layers.value(QStringLiteral("listen")));

@@ -2,6 +2,7 @@
 
 #include "layeredconfig.h"
 #include "result.h"
+#include "workersettings.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -25,6 +26,7 @@ struct ServerConfig
     enum class Role { All, Api, Worker };
 
     Role role = Role::All; ///< api: HTTP only; worker: order workers only; all: both
+    orders::WorkerSettings worker; ///< the worker role's settings (workers, timeouts, queues)
     ListenAddress listen; ///< the shoppers' HTTP API
     QString databaseUrl; ///< postgres://user:password@host:port/name
     QString redisUrl; ///< redis://host:port or redis-cluster://host:port,host:port

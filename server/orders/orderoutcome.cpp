@@ -15,6 +15,8 @@ QString OrderOutcome::kindName(Kind kind)
         return QStringLiteral("sold-out");
     case Kind::UnknownGoods:
         return QStringLiteral("unknown-goods");
+    case Kind::GivenUp:
+        return QStringLiteral("given-up");
     }
     return {};
 }

@@ -13,6 +13,7 @@ struct OrderOutcome
         UserAlreadyOrdered, ///< the shopper has an order for this product from another reservation
         SoldOut, ///< the database has no stock left for it
         UnknownGoods, ///< no such product on sale
+        GivenUp, ///< its message ended in the dead-letter queue without an order
     };
 
     QString reservation; ///< the reservation id
@@ -23,7 +24,8 @@ struct OrderOutcome
 
     /// True when the reservation has its order (new or from before).
     bool hasOrder() const { return kind == Kind::Created || kind == Kind::AlreadyCreated; }
-    /// "created", "already-created", "user-already-ordered", "sold-out", "unknown-goods".
+    /// "created", "already-created", "user-already-ordered", "sold-out", "unknown-goods",
+    /// "given-up".
     static QString kindName(Kind kind);
 };
 

@@ -24,11 +24,40 @@ bool isTransient(const QString &sqlState)
     return sqlState == u"40P01" || sqlState == u"40001";
 }
 
-struct QueryFailure
+const QString orderColumns =
+    QStringLiteral("id, goods_id, user_id, reservation, status, price_cents, "
+                   "(extract(epoch FROM created_at) * 1000)::bigint, (extract(epoch FROM paid_at) "
+                   "* 1000)::bigint, "
+                   "(extract(epoch FROM cancelled_at) * 1000)::bigint");
+
+std::optional<qint64> optionalMs(const QVariant &value)
 {
-    QString message;
-    QString sqlState;
-};
+    if (value.isNull())
+        return std::nullopt;
+    return value.toLongLong();
+}
+
+// A row selected with orderColumns, from \a first on.
+OrderRecord readOrder(const QSqlQuery &q, int first = 0)
+{
+    OrderRecord o;
+    o.orderId = q.value(first).toLongLong();
+    o.goodsId = q.value(first + 1).toLongLong();
+    o.userId = q.value(first + 2).toLongLong();
+    o.reservation = q.value(first + 3).toString();
+    o.status = q.value(first + 4).toString();
+    o.priceCents = q.value(first + 5).toLongLong();
+    o.createdAtMs = q.value(first + 6).toLongLong();
+    o.paidAtMs = optionalMs(q.value(first + 7));
+    o.cancelledAtMs = optionalMs(q.value(first + 8));
+    return o;
+}
+
+Status queryFailed(const QSqlQuery &query, const char *what)
+{
+    return Status::failure(
+        QStringLiteral("%1: %2").arg(QString::fromLatin1(what), db::describeError(query)));
+}
 
 } // namespace
 
@@ -42,6 +71,220 @@ bool OrderRepository::isConnected() const
         return false;
     QSqlQuery ping(m_db);
     return ping.exec(QStringLiteral("SELECT 1"));
+}
+
+Result<OrderChange> OrderRepository::pay(qint64 orderId, qint64 userId)
+{
+    using R = Result<OrderChange>;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE miaosha_order SET status = 'paid', paid_at = now() "
+                             "WHERE id = ? AND user_id = ? AND status = 'created' RETURNING ")
+              + orderColumns);
+    q.addBindValue(orderId);
+    q.addBindValue(userId);
+    if (!q.exec())
+        return R::failure(queryFailed(q, "pay").error());
+    if (q.next())
+        return OrderChange {OrderChange::Kind::Done, readOrder(q)};
+    const Result<std::optional<OrderRecord>> current = order(orderId, userId);
+    if (!current)
+        return R::failure(current.error());
+    if (!current.value())
+        return OrderChange {OrderChange::Kind::NotFound, std::nullopt};
+    return OrderChange {(*current)->status == u"paid" ? OrderChange::Kind::Unchanged
+                                                      : OrderChange::Kind::NotAllowed,
+                        current.value()};
+}
+
+Result<std::optional<OrderRecord>> OrderRepository::order(qint64 orderId, qint64 userId)
+{
+    using R = Result<std::optional<OrderRecord>>;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ") + orderColumns
+              + QStringLiteral(" FROM miaosha_order WHERE id = ? AND user_id = ?"));
+    q.addBindValue(orderId);
+    q.addBindValue(userId);
+    if (!q.exec())
+        return R::failure(queryFailed(q, "read order").error());
+    if (!q.next())
+        return R(std::nullopt);
+    return R(readOrder(q));
+}
+
+Result<QList<OrderRecord>>
+OrderRepository::ordersOf(const QList<std::pair<qint64, qint64>> &userGoods)
+{
+    using R = Result<QList<OrderRecord>>;
+    QList<OrderRecord> found;
+    if (userGoods.isEmpty())
+        return found;
+    QList<qint64> users, goods;
+    for (const auto &[user, good] : userGoods) {
+        users.append(user);
+        goods.append(good);
+    }
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ") + orderColumns
+              + QStringLiteral(" FROM miaosha_order WHERE (user_id, goods_id) IN "
+                               "(SELECT * FROM unnest(?::bigint[], ?::bigint[]))"));
+    q.addBindValue(SqlArray::bigints(users));
+    q.addBindValue(SqlArray::bigints(goods));
+    if (!q.exec())
+        return R::failure(queryFailed(q, "read orders").error());
+    while (q.next())
+        found.append(readOrder(q));
+    return found;
+}
+
+Status OrderRepository::beginTransaction()
+{
+    if (m_db.transaction()) {
+        m_inTransaction = true;
+        return Status::success();
+    }
+    return Status::failure(
+        QStringLiteral("cannot begin a transaction: %1").arg(m_db.lastError().text().simplified()));
+}
+
+Status OrderRepository::commitTransaction()
+{
+    m_inTransaction = false;
+    if (m_db.commit())
+        return Status::success();
+    const QString error = m_db.lastError().text().simplified();
+    m_db.rollback();
+    return Status::failure(QStringLiteral("commit failed: %1").arg(error));
+}
+
+void OrderRepository::rollbackTransaction()
+{
+    if (std::exchange(m_inTransaction, false))
+        m_db.rollback();
+}
+
+Result<QList<OrderRecord>> OrderRepository::cancelUnpaid(const QList<qint64> &orderIds,
+                                                         std::optional<qint64> userId)
+{
+    using R = Result<QList<OrderRecord>>;
+    QList<OrderRecord> cancelled;
+    if (orderIds.isEmpty())
+        return cancelled;
+    QSqlQuery q(m_db);
+    // The row lock taken here serialises a concurrent pay or cancel of the same order (in
+    // any process): the later one waits, then finds it no longer 'created'.
+    q.prepare(QStringLiteral("UPDATE miaosha_order SET status = 'cancelled', cancelled_at = now() "
+                             "WHERE id = ANY(?::bigint[]) AND status = 'created'%1 RETURNING ")
+                  .arg(userId ? QStringLiteral(" AND user_id = ?") : QString())
+              + orderColumns);
+    q.addBindValue(SqlArray::bigints(orderIds));
+    if (userId)
+        q.addBindValue(*userId);
+    if (!q.exec()) {
+        m_lastSqlState = q.lastError().nativeErrorCode();
+        return R::failure(queryFailed(q, "cancel orders").error());
+    }
+    std::map<qint64, qint64> unitsByGoods; // in goods order: one lock order for all writers
+    while (q.next()) {
+        cancelled.append(readOrder(q));
+        ++unitsByGoods[cancelled.last().goodsId];
+    }
+    for (const auto &[goodsId, units] : unitsByGoods) {
+        if (Status s = returnStock(goodsId, units); !s)
+            return R::failure(s.error());
+    }
+    return cancelled;
+}
+
+Result<QList<qint64>> OrderRepository::lockExpiredUnpaid(std::chrono::seconds olderThan, int limit)
+{
+    using R = Result<QList<qint64>>;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id FROM miaosha_order WHERE status = 'created' "
+                             "AND created_at < now() - make_interval(secs => ?) "
+                             "ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED"));
+    q.addBindValue(qint64(olderThan.count()));
+    q.addBindValue(std::max(1, limit));
+    if (!q.exec())
+        return R::failure(queryFailed(q, "find unpaid orders").error());
+    QList<qint64> ids;
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    return ids;
+}
+
+Result<QList<OrderRecord>> OrderRepository::cancelUnpaidNow(const QList<qint64> &orderIds)
+{
+    using R = Result<QList<OrderRecord>>;
+    constexpr int maxTries = 5;
+    for (int attempt = 1;; ++attempt) {
+        if (Status s = beginTransaction(); !s)
+            return R::failure(s.error());
+        R result = cancelUnpaid(orderIds);
+        if (result) {
+            if (Status s = commitTransaction(); !s)
+                return R::failure(s.error());
+            return result;
+        }
+        rollbackTransaction();
+        if (!isTransient(m_lastSqlState) || attempt >= maxTries)
+            return result;
+    }
+}
+
+Result<QList<SaleStock>> OrderRepository::activeSales(std::chrono::seconds endedFor)
+{
+    using R = Result<QList<SaleStock>>;
+    QSqlQuery q(m_db);
+    q.prepare(
+        QStringLiteral("SELECT g.goods_id, g.preloaded_stock, g.stock, "
+                       "(SELECT count(*) FROM miaosha_order o WHERE o.goods_id = g.goods_id "
+                       "AND o.status <> 'cancelled') "
+                       "FROM miaosha_goods g WHERE g.start_at <= now() "
+                       "AND g.end_at > now() - make_interval(secs => ?) ORDER BY g.goods_id"));
+    q.addBindValue(qint64(endedFor.count()));
+    if (!q.exec())
+        return R::failure(queryFailed(q, "read active sales").error());
+    QList<SaleStock> sales;
+    while (q.next())
+        sales.append({q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toLongLong(),
+                      q.value(3).toLongLong()});
+    return sales;
+}
+
+Status OrderRepository::returnStock(qint64 goodsId, qint64 units)
+{
+    auto fail = [this](const QSqlQuery &query, const char *what) {
+        m_lastSqlState = query.lastError().nativeErrorCode();
+        return queryFailed(query, what);
+    };
+    QSqlQuery read(m_db);
+    read.prepare(QStringLiteral("SELECT version FROM miaosha_goods WHERE goods_id = ?"));
+    QSqlQuery update(m_db);
+    update.prepare(
+        QStringLiteral("UPDATE miaosha_goods SET stock = stock + ?, version = version + 1 "
+                       "WHERE goods_id = ? AND version = ?"));
+    constexpr int maxConflicts = 1000;
+    for (int conflicts = 0; conflicts < maxConflicts; ++conflicts) {
+        read.addBindValue(goodsId);
+        if (!read.exec())
+            return fail(read, "read stock version");
+        if (!read.next())
+            return Status::failure(QStringLiteral("product %1 vanished").arg(goodsId));
+        const qint64 version = read.value(0).toLongLong();
+        read.finish();
+        update.addBindValue(units);
+        update.addBindValue(goodsId);
+        update.addBindValue(version);
+        if (!update.exec())
+            return fail(update, "return stock");
+        if (update.numRowsAffected() == 1)
+            return Status::success();
+        ++s_versionConflicts;
+    }
+    return Status::failure(QStringLiteral("product %1: gave up returning stock after %2 version "
+                                          "conflicts")
+                               .arg(goodsId)
+                               .arg(maxConflicts));
 }
 
 Result<QList<OrderOutcome>> OrderRepository::createOrders(const QList<Reservation> &batch)

@@ -25,6 +25,7 @@ void OrderWorker::start()
         return;
     m_started = true;
     m_thread.start();
+    QMetaObject::invokeMethod(m_processor, &OrderBatchProcessor::initialize, Qt::QueuedConnection);
     m_consumer.start();
 }
 

@@ -12,10 +12,12 @@
 namespace flashsale::orders {
 
 /// Drains the orders queue into PostgreSQL: consumes batches (manual ack, prefetch),
-/// creates their orders in one transaction each (OrderRepository), and only then acks. A
-/// batch that fails is given back for another try; after maxAttempts tries, and at once
-/// for an unreadable message, it goes to the dead-letter queue. Any number of workers, in
-/// one process or many, can drain the same queue into the same database.
+/// creates their orders in one transaction each (OrderRepository), records each shopper's
+/// result in Redis (ShopperResults: the order, or the unit back and "failed"), and only
+/// then acks. A batch that fails is given back for another try; after maxAttempts tries,
+/// and at once for an unreadable message, it goes to the dead-letter queue (see
+/// DeadLetterCompensator). While Redis is down, committed batches wait unacked. Any number of
+/// workers, in one process or many, can drain the same queue into the same database.
 class OrderWorker : public QObject
 {
     Q_OBJECT
@@ -33,7 +35,8 @@ public:
     const amqp::ConsumerStats &consumerStats() const { return m_consumer.stats(); }
 
 Q_SIGNALS:
-    /// A batch of orders was committed and acked (one outcome per reservation).
+    /// A batch of orders was committed, recorded in Redis and acked (one outcome per
+    /// reservation).
     void settled(const QList<flashsale::orders::OrderOutcome> &outcomes);
 
 private:

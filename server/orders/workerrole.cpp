@@ -1,0 +1,155 @@
+#include "workerrole.h"
+
+#include "amqpurl.h"
+#include "deadlettercompensator.h"
+#include "healthregistry.h"
+#include "orderpayments.h"
+#include "orderworker.h"
+#include "reconciler.h"
+#include "redisurl.h"
+
+namespace flashsale::orders {
+
+using namespace std::chrono;
+
+WorkerRole::WorkerRole(QString databaseUrl, QString redisUrl, QString amqpUrl,
+                       WorkerSettings settings, HealthRegistry &health, QObject *parent)
+    : QObject(parent)
+    , m_databaseUrl(std::move(databaseUrl))
+    , m_redisUrl(std::move(redisUrl))
+    , m_amqpUrl(std::move(amqpUrl))
+    , m_settings(settings)
+    , m_health(health)
+{
+    m_upkeepThread.setObjectName(QStringLiteral("orders-upkeep"));
+}
+
+WorkerRole::~WorkerRole()
+{
+    m_healthTimer.stop();
+    if (m_upkeepThread.isRunning()) {
+        // Stopped on their own thread (their connections and timers live there).
+        QMetaObject::invokeMethod(m_compensator, &DeadLetterCompensator::stop,
+                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(m_reconciler, &Reconciler::stop, Qt::BlockingQueuedConnection);
+        m_upkeepThread.quit();
+        m_upkeepThread.wait();
+    }
+    delete m_compensator;
+    delete m_reconciler;
+    m_workers.clear(); // each stops: what is not acked goes back to the queue
+    m_payments.reset();
+}
+
+Status WorkerRole::start()
+{
+    const Result<db::DatabaseUrl> database = db::DatabaseUrl::parse(m_databaseUrl);
+    if (!database)
+        return Status::failure(QStringLiteral("database-url: ") + database.error());
+    const Result<redis::RedisUrl> redisUrl = redis::RedisUrl::parse(m_redisUrl);
+    if (!redisUrl)
+        return Status::failure(QStringLiteral("redis-url: ") + redisUrl.error());
+    const Result<amqp::AmqpUrl> amqpUrl = amqp::AmqpUrl::parse(m_amqpUrl);
+    if (!amqpUrl)
+        return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
+
+    amqp::AmqpTopology topology;
+    topology.quorum = m_settings.quorumQueues;
+    amqp::ConsumerOptions consumer;
+    consumer.url = amqpUrl.value();
+    consumer.topology = topology;
+    consumer.prefetch = m_settings.prefetch;
+    consumer.maxAttempts = m_settings.maxAttempts;
+
+    OrderWorkerOptions workerOptions;
+    workerOptions.consumer = consumer;
+    workerOptions.database = database.value();
+    workerOptions.redisUrl = m_redisUrl;
+    workerOptions.maxReservationsPerTransaction = m_settings.batch;
+    for (int i = 0; i < m_settings.workers; ++i) {
+        m_workers.push_back(std::make_unique<OrderWorker>(workerOptions));
+        m_workers.back()->start();
+    }
+
+    OrderPaymentsOptions paymentOptions;
+    paymentOptions.database = database.value();
+    paymentOptions.redisUrl = m_redisUrl;
+    paymentOptions.paymentTimeout = seconds(m_settings.paymentTimeoutSeconds);
+    m_payments = std::make_unique<OrderPayments>(paymentOptions);
+    m_payments->start();
+
+    DeadLetterOptions deadOptions;
+    deadOptions.consumer = consumer;
+    deadOptions.consumer.prefetch = 100;
+    deadOptions.database = database.value();
+    deadOptions.redisUrl = m_redisUrl;
+    m_compensator = new DeadLetterCompensator(deadOptions);
+
+    ReconcilerOptions reconcilerOptions;
+    reconcilerOptions.database = database.value();
+    reconcilerOptions.redisUrl = m_redisUrl;
+    reconcilerOptions.publisher.url = amqpUrl.value();
+    reconcilerOptions.publisher.topology = topology;
+    reconcilerOptions.republishAfter = milliseconds(m_settings.reconcileAfterMs);
+    reconcilerOptions.interval = milliseconds(m_settings.reconcileIntervalMs);
+    m_reconciler = new Reconciler(reconcilerOptions);
+
+    m_compensator->moveToThread(&m_upkeepThread);
+    m_reconciler->moveToThread(&m_upkeepThread);
+    m_upkeepThread.start();
+    QMetaObject::invokeMethod(m_compensator, &DeadLetterCompensator::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_reconciler, &Reconciler::start, Qt::QueuedConnection);
+
+    qCInfo(lcOrders).noquote()
+        << QStringLiteral("worker role: %1 order workers on %2 (prefetch %3, %4 per transaction), "
+                          "dead-letter compensator, reconciler (after %5 ms, every %6 ms), "
+                          "payment timeout %7 s")
+               .arg(m_settings.workers)
+               .arg(amqpUrl->displayName())
+               .arg(m_settings.prefetch)
+               .arg(m_settings.batch)
+               .arg(m_settings.reconcileAfterMs)
+               .arg(m_settings.reconcileIntervalMs)
+               .arg(m_settings.paymentTimeoutSeconds);
+
+    connect(&m_healthTimer, &QTimer::timeout, this, &WorkerRole::reportHealth);
+    m_healthTimer.start(1000);
+    return Status::success();
+}
+
+void WorkerRole::reportHealth()
+{
+    // Read from counters the parts keep (atomics): no call into their threads.
+    int consuming = 0, redisUp = 0, redisClients = 0;
+    for (const auto &worker : m_workers) {
+        consuming += worker->consumerStats().connected ? 1 : 0;
+        redisUp += worker->stats().redisConnected ? 1 : 0;
+        ++redisClients;
+    }
+    const bool deadConsuming = m_compensator->isConsuming();
+    redisUp += m_payments->stats().redisConnected ? 1 : 0;
+    ++redisClients;
+
+    const bool rabbitUp = consuming == int(m_workers.size()) && deadConsuming;
+    const QString rabbitDetail = amqp::AmqpUrl::parse(m_amqpUrl)->displayName()
+        + (rabbitUp
+               ? QString()
+               : QStringLiteral(": %1 of %2 order consumers connected, dead-letter consumer %3")
+                     .arg(consuming)
+                     .arg(m_workers.size())
+                     .arg(deadConsuming ? QStringLiteral("up") : QStringLiteral("down")));
+    if (rabbitUp != m_health.entry(QStringLiteral("rabbitmq")).up)
+        qCWarning(lcOrders).noquote()
+            << "RabbitMQ is" << (rabbitUp ? "up:" : "down:") << rabbitDetail;
+    m_health.report(QStringLiteral("rabbitmq"), rabbitUp, rabbitDetail);
+
+    const bool up = redisUp == redisClients;
+    const QString redisDetail = redis::RedisUrl::parse(m_redisUrl)->displayName()
+        + (up ? QString()
+              : QStringLiteral(": %1 of %2 clients connected").arg(redisUp).arg(redisClients));
+    if (up != m_health.entry(QStringLiteral("redis")).up)
+        qCWarning(lcOrders).noquote() << "Redis is" << (up ? "up:" : "down:") << redisDetail;
+    m_health.report(QStringLiteral("redis"), up, redisDetail);
+}
+
+} // namespace flashsale::orders

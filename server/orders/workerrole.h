@@ -1,0 +1,63 @@
+#pragma once
+
+#include "result.h"
+#include "workersettings.h"
+
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+namespace flashsale {
+class HealthRegistry;
+}
+
+namespace flashsale::orders {
+
+class DeadLetterCompensator;
+class OrderPayments;
+class OrderWorker;
+class Reconciler;
+
+/// The worker role of flashsale-server assembled: the order workers, the dead-letter
+/// compensator, the reconciler and the payment timeout, with RabbitMQ's and Redis's state
+/// reported to the health registry (`rabbitmq`, `redis`) every second.
+class WorkerRole : public QObject
+{
+    Q_OBJECT
+public:
+    /// The role for these URLs and \a settings; reports into \a health (must outlive it).
+    WorkerRole(QString databaseUrl, QString redisUrl, QString amqpUrl, WorkerSettings settings,
+               HealthRegistry &health, QObject *parent = nullptr);
+    /// Stops everything (unacknowledged messages go back to the queue).
+    ~WorkerRole() override;
+
+    /// Checks the URLs (a bad one fails with its setting's name) and starts every part;
+    /// connections are made, and remade, in the background.
+    Status start();
+
+    /// Pay and cancel, for an HTTP API in the same process (null before start()).
+    OrderPayments *payments() const { return m_payments.get(); }
+    /// The reconciler's figures (null before start()); lives on the upkeep thread.
+    const Reconciler *reconciler() const { return m_reconciler; }
+    const std::vector<std::unique_ptr<OrderWorker>> &workers() const { return m_workers; }
+
+private:
+    void reportHealth();
+
+    QString m_databaseUrl;
+    QString m_redisUrl;
+    QString m_amqpUrl;
+    WorkerSettings m_settings;
+    HealthRegistry &m_health;
+    std::vector<std::unique_ptr<OrderWorker>> m_workers;
+    std::unique_ptr<OrderPayments> m_payments;
+    QThread m_upkeepThread; ///< the compensator and the reconciler (blocking database calls)
+    DeadLetterCompensator *m_compensator = nullptr; ///< on m_upkeepThread
+    Reconciler *m_reconciler = nullptr; ///< on m_upkeepThread
+    QTimer m_healthTimer;
+};
+
+} // namespace flashsale::orders
