@@ -117,6 +117,11 @@ Status WorkerRole::start()
     return Status::success();
 }
 
+// Names of their own: the API role reports its publisher and its Redis clients as
+// "rabbitmq" and "redis", and in role "all" neither may overwrite the other's state.
+const QString WorkerRole::rabbitmqHealthName = QStringLiteral("rabbitmq-consumers");
+const QString WorkerRole::redisHealthName = QStringLiteral("redis-workers");
+
 void WorkerRole::reportHealth()
 {
     // Read from counters the parts keep (atomics): no call into their threads.
@@ -138,18 +143,18 @@ void WorkerRole::reportHealth()
                      .arg(consuming)
                      .arg(m_workers.size())
                      .arg(deadConsuming ? QStringLiteral("up") : QStringLiteral("down")));
-    if (rabbitUp != m_health.entry(QStringLiteral("rabbitmq")).up)
+    if (rabbitUp != m_health.entry(rabbitmqHealthName).up)
         qCWarning(lcOrders).noquote()
             << "RabbitMQ is" << (rabbitUp ? "up:" : "down:") << rabbitDetail;
-    m_health.report(QStringLiteral("rabbitmq"), rabbitUp, rabbitDetail);
+    m_health.report(rabbitmqHealthName, rabbitUp, rabbitDetail);
 
     const bool up = redisUp == redisClients;
     const QString redisDetail = redis::RedisUrl::parse(m_redisUrl)->displayName()
         + (up ? QString()
               : QStringLiteral(": %1 of %2 clients connected").arg(redisUp).arg(redisClients));
-    if (up != m_health.entry(QStringLiteral("redis")).up)
+    if (up != m_health.entry(redisHealthName).up)
         qCWarning(lcOrders).noquote() << "Redis is" << (up ? "up:" : "down:") << redisDetail;
-    m_health.report(QStringLiteral("redis"), up, redisDetail);
+    m_health.report(redisHealthName, up, redisDetail);
 }
 
 } // namespace flashsale::orders

@@ -23,7 +23,7 @@ class Reconciler;
 
 /// The worker role of flashsale-server assembled: the order workers, the dead-letter
 /// compensator, the reconciler and the payment timeout, with RabbitMQ's and Redis's state
-/// reported to the health registry (`rabbitmq`, `redis`) every second.
+/// reported to the health registry (`rabbitmq-consumers`, `redis-workers`) every second.
 class WorkerRole : public QObject
 {
     Q_OBJECT
@@ -43,6 +43,10 @@ public:
     /// The reconciler's figures (null before start()); lives on the upkeep thread.
     const Reconciler *reconciler() const { return m_reconciler; }
     const std::vector<std::unique_ptr<OrderWorker>> &workers() const { return m_workers; }
+
+    /// The health registry names this role reports under.
+    static const QString rabbitmqHealthName;
+    static const QString redisHealthName;
 
 private:
     void reportHealth();

@@ -72,10 +72,10 @@ private Q_SLOTS:
                                QStringLiteral("--payment-timeout-s"), QStringLiteral("3")},
                               environment()),
                  qPrintable(server.output()));
-        QTRY_COMPARE_WITH_TIMEOUT(state(server, QStringLiteral("rabbitmq")), QStringLiteral("up"),
-                                  20'000);
-        QTRY_COMPARE_WITH_TIMEOUT(state(server, QStringLiteral("redis")), QStringLiteral("up"),
-                                  20'000);
+        QTRY_COMPARE_WITH_TIMEOUT(state(server, QStringLiteral("rabbitmq-consumers")),
+                                  QStringLiteral("up"), 20'000);
+        QTRY_COMPARE_WITH_TIMEOUT(state(server, QStringLiteral("redis-workers")),
+                                  QStringLiteral("up"), 20'000);
 
         QTRY_COMPARE_WITH_TIMEOUT(m_fixture.orders(goods), 3, 30'000);
         QTRY_COMPARE_WITH_TIMEOUT(m_fixture.inventory(goods).pending, 0, 30'000);
