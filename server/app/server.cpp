@@ -146,6 +146,7 @@ Status Server::startHttp()
         return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
     amqp::PublisherOptions publisherOptions;
     publisherOptions.url = amqpUrl.value();
+    publisherOptions.topology = m_config.worker.topology(); // the workers' exchange and queues
     m_publisher = std::make_unique<amqp::ReservationPublisher>(publisherOptions);
     // In /healthz from its first state on (nothing is reported while the first connection
     // is still being made, so a starting instance is not "degraded" for it).

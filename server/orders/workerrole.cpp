@@ -53,8 +53,7 @@ Status WorkerRole::start()
     if (!amqpUrl)
         return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
 
-    amqp::AmqpTopology topology;
-    topology.quorum = m_settings.quorumQueues;
+    const amqp::AmqpTopology topology = m_settings.topology();
     amqp::ConsumerOptions consumer;
     consumer.url = amqpUrl.value();
     consumer.topology = topology;

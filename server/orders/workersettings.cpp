@@ -27,6 +27,10 @@ QList<ConfigOption> WorkerSettings::options()
         {QStringLiteral("quorum-queues"), QStringLiteral("false"),
          QStringLiteral("Declare RabbitMQ quorum queues (for a cluster; every instance alike)."),
          QStringLiteral("bool")},
+        {QStringLiteral("amqp-prefix"), QString(),
+         QStringLiteral("Prefix of the RabbitMQ exchange and queue names, for sites (or test "
+                        "runs) sharing a broker; every instance alike."),
+         QStringLiteral("prefix")},
     };
 }
 
@@ -60,6 +64,7 @@ Result<WorkerSettings> WorkerSettings::fromLayers(const LayeredConfig &layers)
         s.quorumQueues = false;
     else if (error.isEmpty())
         error = QStringLiteral("quorum-queues: '%1' is not true or false").arg(quorum);
+    s.amqpPrefix = layers.value(QStringLiteral("amqp-prefix")).trimmed();
     if (!error.isEmpty())
         return R::failure(error);
     return s;

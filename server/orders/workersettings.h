@@ -1,5 +1,6 @@
 #pragma once
 
+#include "amqptopology.h"
 #include "layeredconfig.h"
 #include "result.h"
 
@@ -16,6 +17,15 @@ struct WorkerSettings
     qint64 reconcileIntervalMs = 10'000; ///< time between reconciler rounds
     qint64 paymentTimeoutSeconds = 1800; ///< unpaid orders older than this are cancelled; 0: never
     bool quorumQueues = false; ///< RabbitMQ quorum queues (a cluster) instead of classic ones
+    QString amqpPrefix; ///< put before every exchange and queue name (sites sharing a broker)
+
+    /// The exchanges and queues that publishers and workers of this site use.
+    amqp::AmqpTopology topology() const
+    {
+        amqp::AmqpTopology t = amqp::AmqpTopology::withPrefix(amqpPrefix);
+        t.quorum = quorumQueues;
+        return t;
+    }
 
     /// The settings, with their defaults (ServerConfig::options() includes them).
     static QList<ConfigOption> options();

@@ -1,6 +1,7 @@
 #include "serverprocess.h"
 
 #include <QDeadlineTimer>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 
 namespace flashsale::test {
@@ -31,7 +32,14 @@ bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &en
         allArgs << QStringLiteral("--listen") << QStringLiteral("127.0.0.1:0");
     if (!allArgs.contains(QStringLiteral("--admin-listen")))
         allArgs << QStringLiteral("--admin-listen") << QStringLiteral("127.0.0.1:0");
-    m_process.setProcessEnvironment(environment);
+    // Test processes share one broker: each uses exchanges and queues of its own, so that
+    // no other test's workers take its order messages (their goods are not in its database).
+    static const QString amqpPrefix =
+        QStringLiteral("t%1.").arg(QRandomGenerator::global()->generate64(), 0, 36);
+    QProcessEnvironment env = environment;
+    if (!env.contains(QStringLiteral("FLASHSALE_AMQP_PREFIX")))
+        env.insert(QStringLiteral("FLASHSALE_AMQP_PREFIX"), amqpPrefix);
+    m_process.setProcessEnvironment(env);
     m_process.start(binary(), allArgs);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
