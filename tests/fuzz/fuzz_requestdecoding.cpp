@@ -60,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const auto degradation = decodeDegradation(body);
     if (degradation)
-        check(degradation->message.size() <= 500 && (!degradation->goodsId || *degradation->goodsId >= 1));
+        check(degradation->message.size() <= 500
+              && (!degradation->goodsId || *degradation->goodsId >= 1));
     else
         check(refusedProperly(degradation));
 

@@ -36,8 +36,7 @@ private Q_SLOTS:
             << (j("{'username':'ann'")) << 400 << "invalid_json" << QString();
         QTest::newRow("array") << QByteArray("[1,2]") << 400 << "invalid_json"
                                << "object";
-        QTest::newRow("string") << QByteArray("\"x\"") << 400 << "invalid_json"
-                                << QString();
+        QTest::newRow("string") << QByteArray("\"x\"") << 400 << "invalid_json" << QString();
         QTest::newRow("missing username") << (j("{'password':'secret-pw'}")) << 400 << "invalid"
                                           << "username";
         QTest::newRow("username a number")
