@@ -171,10 +171,12 @@ private:
 
     QStringList serverArgs() const
     {
-        return {QStringLiteral("--admin-token"), QString::fromLatin1(adminToken),
-                QStringLiteral("--session-secret"), QString::fromLatin1(sessionSecret),
-                QStringLiteral("--password-iterations"), QStringLiteral("1000"),
-                QStringLiteral("--http-threads"), QStringLiteral("2"),
+        // The API role only: these tests write the orders a worker would make themselves,
+        // and a worker of the same process would race them for each reservation.
+        return {QStringLiteral("--role"), QStringLiteral("api"), QStringLiteral("--admin-token"),
+                QString::fromLatin1(adminToken), QStringLiteral("--session-secret"),
+                QString::fromLatin1(sessionSecret), QStringLiteral("--password-iterations"),
+                QStringLiteral("1000"), QStringLiteral("--http-threads"), QStringLiteral("2"),
                 // Far slower than the second the tests allow a change to reach another
                 // instance: only the Redis announcement can bring it that fast.
                 QStringLiteral("--config-refresh"), QStringLiteral("60000")};
