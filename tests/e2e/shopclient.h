@@ -50,22 +50,10 @@ public:
         return env;
     }
 
-    /// Redis is shared by the run and kept between runs: goods ids from a random offset.
+    /// Goods ids from a random offset (see TestServices::offsetGoodsIds).
     static bool offsetGoodsIds(const QString &databaseUrl)
     {
-        const auto url = db::DatabaseUrl::parse(databaseUrl);
-        bool ok = false;
-        {
-            const auto opened = db::openDatabase(url.value(), QStringLiteral("e2e-offset"));
-            if (!opened)
-                return false;
-            QSqlQuery q(opened.value());
-            const qint64 start =
-                1'000'000'000LL + QRandomGenerator::global()->bounded(1'000'000'000);
-            ok = q.exec(QStringLiteral("ALTER SEQUENCE goods_id_seq RESTART WITH %1").arg(start));
-        }
-        db::closeDatabase(QStringLiteral("e2e-offset"));
-        return ok;
+        return TestServices::offsetGoodsIds(databaseUrl);
     }
 
     static qint64 now() { return QDateTime::currentMSecsSinceEpoch(); }

@@ -179,6 +179,7 @@ private Q_SLOTS:
         QVERIFY2(m_server.start(args, QProcessEnvironment::systemEnvironment()),
                  qPrintable(m_server.output()));
         QVERIFY2(m_server.adminUrl().isValid(), qPrintable(m_server.output()));
+        QVERIFY(TestServices::offsetGoodsIds(m_databaseUrl));
     }
 
     void cleanupTestCase() { m_server.stop(); }

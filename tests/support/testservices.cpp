@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRandomGenerator>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -136,6 +137,25 @@ QString TestServices::createDatabase()
         qFatal("test database: %s", qPrintable(created.error()));
     createdDatabases.append(name);
     return db::DatabaseUrl::parse(databaseUrl())->withName(name).toString();
+}
+
+bool TestServices::offsetGoodsIds(const QString &databaseUrl)
+{
+    const auto url = db::DatabaseUrl::parse(databaseUrl);
+    if (!url)
+        return false;
+    bool ok = false;
+    {
+        const Result<QSqlDatabase> opened =
+            db::openDatabase(url.value(), QStringLiteral("test-offset"));
+        if (!opened)
+            return false;
+        QSqlQuery query(opened.value());
+        const qint64 start = 1'000'000'000LL + QRandomGenerator::global()->bounded(1'000'000'000);
+        ok = query.exec(QStringLiteral("ALTER SEQUENCE goods_id_seq RESTART WITH %1").arg(start));
+    }
+    db::closeDatabase(QStringLiteral("test-offset"));
+    return ok;
 }
 
 int TestServices::stack(const QStringList &args) const

@@ -27,6 +27,12 @@ public:
     /// process exits.
     QString createDatabase();
 
+    /// Redis is shared by every test of a run (and kept between runs of one stack), while
+    /// each test has a database of its own whose goods ids start at 1: moves the goods id
+    /// sequence of \a databaseUrl (migrated already) to a random offset, so that sale keys
+    /// `{g:<id>}` of different tests never meet.
+    static bool offsetGoodsIds(const QString &databaseUrl);
+
     /// Runs `packaging/stack ARGS... <stackDir>` and returns its exit code; for tests that
     /// stop and restart a service.
     int stack(const QStringList &args) const;
