@@ -15,7 +15,6 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
@@ -198,32 +197,13 @@ private:
         QCOMPARE(sales.status, 200);
     }
 
-    // Redis is shared by every test of the run (and kept between runs): goods ids from a
-    // random offset keep this test's sale keys apart from everyone else's.
-    bool offsetGoodsIds()
-    {
-        const auto url = db::DatabaseUrl::parse(m_databaseUrl);
-        bool ok = false;
-        {
-            const auto opened = db::openDatabase(url.value(), QStringLiteral("test-offset"));
-            if (!opened)
-                return false;
-            QSqlQuery q(opened.value());
-            const qint64 start =
-                1'000'000'000LL + QRandomGenerator::global()->bounded(1'000'000'000);
-            ok = q.exec(QStringLiteral("ALTER SEQUENCE goods_id_seq RESTART WITH %1").arg(start));
-        }
-        db::closeDatabase(QStringLiteral("test-offset"));
-        return ok;
-    }
-
 private Q_SLOTS:
     void initTestCase()
     {
         m_databaseUrl = TestServices::instance().createDatabase();
         QVERIFY2(m_server.start(serverArgs(), environment()), qPrintable(m_server.output()));
         QVERIFY(m_server.adminUrl().isValid());
-        QVERIFY(offsetGoodsIds());
+        QVERIFY(TestServices::offsetGoodsIds(m_databaseUrl));
         QCOMPARE(call("POST", shop(QStringLiteral("/api/users")),
                       j("{'username':'ann','password':'secret-pw'}"))
                      .status,
