@@ -27,6 +27,7 @@ void PublisherSession::enqueue(Reservation reservation, QObject *context, Publis
 {
     Pending p {std::move(reservation), QPointer<QObject>(context), context != nullptr,
                std::move(callback), steady_clock::now()};
+    ++m_stats.reservationsQueued; // settled in finish(), whichever way it goes
     bool wake = false;
     bool refused = false;
     {

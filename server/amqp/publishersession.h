@@ -26,6 +26,7 @@ using PublishCallback = std::function<void(const Reservation &, const Status &)>
 /// Counters of a ReservationPublisher, for tests, health and metrics.
 struct PublisherStats
 {
+    std::atomic<qint64> reservationsQueued {0}; ///< reservations taken by publish()
     std::atomic<qint64> messagesPublished {0}; ///< basic.publish calls (including republishes)
     std::atomic<qint64> reservationsConfirmed {0}; ///< reservations whose message was acked
     std::atomic<qint64> reservationsFailed {0}; ///< reservations given up (callback with failure)

@@ -44,6 +44,12 @@ public:
     /// Counters, readable from any thread.
     const PublisherStats &stats() const { return m_stats; }
     bool isConnected() const { return m_stats.connected; }
+    /// Reservations taken and not yet settled (confirmed or given up), from any thread.
+    qint64 backlog() const
+    {
+        return m_stats.reservationsQueued - m_stats.reservationsConfirmed
+            - m_stats.reservationsFailed;
+    }
 
 Q_SIGNALS:
     /// The connection is up (again) and the topology declared.

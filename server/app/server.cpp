@@ -12,6 +12,7 @@
 #include "killswitch.h"
 #include "listenerpool.h"
 #include "migrator.h"
+#include "orderpayments.h"
 #include "passwordhasher.h"
 #include "pathsigner.h"
 #include "productbuckets.h"
@@ -57,6 +58,7 @@ Server::~Server()
     delete m_events;
     if (m_publisher)
         m_publisher->stop();
+    m_payments.reset();
     if (m_sql)
         m_sql->waitForDone();
     m_probeThread.quit();
@@ -160,6 +162,15 @@ Status Server::startHttp()
             });
     m_publisher->start();
 
+    // Shoppers' pay and cancel: own thread, database connection and Redis client.
+    if (!m_config.redisUrl.isEmpty()) {
+        orders::OrderPaymentsOptions paymentOptions;
+        paymentOptions.database = url.value();
+        paymentOptions.redisUrl = m_config.redisUrl;
+        m_payments = std::make_unique<orders::OrderPayments>(paymentOptions);
+        m_payments->start();
+    }
+
     m_refresher = new catalog::CatalogRefresher(*m_sql, *m_catalog, *m_killSwitch, *m_buckets,
                                                 m_config.configRefreshMs, this);
     connect(m_refresher, &catalog::CatalogRefresher::refreshed, this,
@@ -208,6 +219,7 @@ Status Server::startHttp()
     context.buyWaitMs = m_config.buyWaitMs;
     context.redisUrl = m_config.redisUrl;
     context.publisher = m_publisher.get();
+    context.payments = m_payments.get();
     const QPointer<Server> self(this);
     context.ready = [self] {
         return self && self->m_catalogLoaded;

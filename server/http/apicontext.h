@@ -24,6 +24,9 @@ class ProductBuckets;
 namespace flashsale::amqp {
 class ReservationPublisher;
 }
+namespace flashsale::orders {
+class OrderPayments;
+}
 namespace flashsale::users {
 class PasswordHasher;
 class SessionTokens;
@@ -54,6 +57,10 @@ struct ApiContext
     QString redisUrl; ///< each HTTP thread opens its own client; empty: no reservations
     int windowMs = 10'000; ///< the per-shopper request window of the reserve script
     amqp::ReservationPublisher *publisher = nullptr; ///< order messages (thread-safe)
+    /// Reservations the publisher may hold unconfirmed before buys are refused (503): a
+    /// broker that is down or slow must not grow this process's memory without bound.
+    qint64 maxPublishBacklog = 100'000;
+    orders::OrderPayments *payments = nullptr; ///< shoppers' pay and cancel (thread-safe)
     int buyWaitMs = 5; ///< how long a buy request may wait for a token
     std::function<bool()> ready; ///< true when this instance takes traffic (/readyz)
 };

@@ -8,6 +8,7 @@
 #include "healthregistry.h"
 #include "jsonresponse.h"
 #include "killswitch.h"
+#include "orderpayments.h"
 #include "passwordhasher.h"
 #include "productbuckets.h"
 #include "prometheustext.h"
@@ -61,6 +62,21 @@ QHttpServerResponse soldOut()
 {
     return errorResponse(StatusCode::Gone, QStringLiteral("sold_out"),
                          QStringLiteral("Sold out. Better luck next time!"));
+}
+
+// `Order` of docs/api.md.
+QJsonObject orderJson(const orders::OrderRecord &order)
+{
+    QJsonObject json {{QStringLiteral("orderId"), order.orderId},
+                      {QStringLiteral("goodsId"), order.goodsId},
+                      {QStringLiteral("status"), order.status},
+                      {QStringLiteral("priceCents"), order.priceCents},
+                      {QStringLiteral("createdAt"), formatTime(order.createdAtMs)}};
+    if (order.paidAtMs)
+        json.insert(QStringLiteral("paidAt"), formatTime(*order.paidAtMs));
+    if (order.cancelledAtMs)
+        json.insert(QStringLiteral("cancelledAt"), formatTime(*order.cancelledAtMs));
+    return json;
 }
 
 QHttpServerResponse noSale(qint64 goodsId)
@@ -280,8 +296,11 @@ void ShopperApi::install(QHttpServer &server) const
                                    QStringLiteral("Too many shoppers at once: please retry."),
                                    int(std::ceil(wait))));
             }
-            // The dependencies' breakers: an open one answers at once instead of hanging.
-            if (!scripts || !ctx->publisher || !ctx->redisBreaker->allow())
+            // The dependencies' breakers: an open one answers at once instead of hanging. The
+            // publisher's backlog bounds what waits for RabbitMQ in this process's memory.
+            if (!scripts || !ctx->publisher || !ctx->redisBreaker->allow()
+                || ctx->rabbitBreaker->state() == sale::CircuitBreaker::State::Open
+                || ctx->publisher->backlog() >= ctx->maxPublishBacklog)
                 return refuse(Outcome::Degraded,
                               degradedResponse(QStringLiteral("The sale is catching its breath. "
                                                               "Please try again in a moment."),
@@ -329,41 +348,36 @@ void ShopperApi::install(QHttpServer &server) const
                     case Kind::Error:
                         break;
                     }
-                    // 7 publish, with confirms; 8 answer. A failed publish leaves the reservation
-                    // pending in Redis, where the reconciler finds it: the 202 holds either way.
+                    // 7 publish; 8 answer. The reservation is already in Redis's pending set,
+                    // where the reconciler finds it if this message is lost (a crash, a broker
+                    // down for longer than the publisher waits): the 202 holds without waiting
+                    // for the broker's confirm, which would cost a disk flush per answer.
                     amqp::Reservation reservation;
                     reservation.id = QString::fromLatin1(o.reservationId());
                     reservation.goodsId = o.goodsId;
                     reservation.userId = o.userId;
                     reservation.reservedAtMs = o.reservedAtMs;
-                    const qint64 position = o.sequence;
                     ctx->publisher->publish(
                         reservation, self,
-                        [ctx, answer, held, position](const amqp::Reservation &r,
-                                                      const Status &published) mutable {
-                            if (published.ok()) {
-                                ctx->rabbitBreaker->recordSuccess();
-                            } else {
-                                ctx->rabbitBreaker->recordFailure();
-                                qCWarning(lcShopper).noquote()
-                                    << "reservation" << r.id
-                                    << "not confirmed, left to the reconciler:"
-                                    << published.error();
-                            }
-                            ctx->metrics->count(Outcome::Queued);
-                            answer.send(
-                                jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
-                                              {QStringLiteral("reservation"), r.id},
-                                              {QStringLiteral("position"), position}},
-                                             StatusCode::Accepted));
+                        [ctx](const amqp::Reservation &r, const Status &published) {
+                            if (published.ok())
+                                return ctx->rabbitBreaker->recordSuccess();
+                            ctx->rabbitBreaker->recordFailure();
+                            qCWarning(lcShopper).noquote()
+                                << "reservation" << r.id
+                                << "not confirmed, left to the reconciler:" << published.error();
                         });
+                    ctx->metrics->count(Outcome::Queued);
+                    answer.send(jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
+                                              {QStringLiteral("reservation"), reservation.id},
+                                              {QStringLiteral("position"), o.sequence}},
+                                             StatusCode::Accepted));
                 });
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
                        QStringLiteral("POST"));
 
-    // The shopper's own order: status poll, payment, cancellation (database only for now;
-    // "queued" and the Redis side of a cancellation come with the Redis client).
+    // The shopper's own order: status poll (Redis, then the database), payment, cancellation.
     server.route(
         QStringLiteral("/api/sales/<arg>/orders/me"), QHttpServerRequest::Method::Get,
         [ctx, self, scripts](qint64 goodsId, const QHttpServerRequest &request,
@@ -379,21 +393,18 @@ void ShopperApi::install(QHttpServer &server) const
                     ->run([userId, goodsId](QSqlDatabase &db) {
                         return catalog::shopperorders::findForGoods(db, userId, goodsId);
                     })
-                    .then(self,
-                          [answer](
-                              const Result<std::optional<catalog::ShopperOrder>> &found) mutable {
-                              if (!found) {
-                                  qCWarning(lcShopper).noquote() << found.error();
-                                  return answer.send(
-                                      unavailable(QStringLiteral("look up your order")));
-                              }
-                              if (!found.value())
-                                  return answer.send(jsonResponse(
-                                      {{QStringLiteral("status"), QStringLiteral("none")}}));
-                              answer.send(jsonResponse(
-                                  {{QStringLiteral("status"), QStringLiteral("created")},
-                                   {QStringLiteral("orderId"), found.value()->orderId}}));
-                          });
+                    .then(self, [answer](const Result<std::optional<qint64>> &found) mutable {
+                        if (!found) {
+                            qCWarning(lcShopper).noquote() << found.error();
+                            return answer.send(unavailable(QStringLiteral("look up your order")));
+                        }
+                        if (!found.value())
+                            return answer.send(
+                                jsonResponse({{QStringLiteral("status"), QStringLiteral("none")}}));
+                        answer.send(
+                            jsonResponse({{QStringLiteral("status"), QStringLiteral("created")},
+                                          {QStringLiteral("orderId"), *found.value()}}));
+                    });
             };
             if (!scripts)
                 return fromDatabase(answer);
@@ -422,68 +433,54 @@ void ShopperApi::install(QHttpServer &server) const
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/orders/me"), QStringLiteral("GET"));
 
-    using OrderChanged =
-        Result<std::pair<catalog::OrderChange, std::optional<catalog::ShopperOrder>>>;
-    const auto changeOrder = [ctx, self, scripts](bool cancel) {
-        return [ctx, self, scripts, cancel](qint64 orderId, const QHttpServerRequest &request,
-                                            QHttpServerResponder &&responder) {
+    // Paying and cancelling go through orders::OrderPayments: a cancel changes the order,
+    // the database's stock and Redis (stock, sold-out marks everywhere) all or nothing.
+    const auto changeOrder = [ctx, self](bool cancel) {
+        return [ctx, self, cancel](qint64 orderId, const QHttpServerRequest &request,
+                                   QHttpServerResponder &&responder) {
             const auto session =
                 ctx->sessions->verifyHeader(request.value("authorization"), nowMs());
             if (!session)
                 return unauthorized().write(std::move(responder));
+            const QString what =
+                cancel ? QStringLiteral("cancel orders") : QStringLiteral("take payments");
+            if (!ctx->payments)
+                return unavailable(what).write(std::move(responder));
             DeferredAnswer answer(std::move(responder));
-            const qint64 userId = session->userId;
-            ctx->sql
-                ->run([userId, orderId, cancel](QSqlDatabase &db) {
-                    return cancel ? catalog::shopperorders::cancel(db, userId, orderId)
-                                  : catalog::shopperorders::pay(db, userId, orderId);
-                })
-                .then(self,
-                      [ctx, self, scripts, answer, cancel, orderId,
-                       userId](const OrderChanged &changed) mutable {
-                          if (!changed) {
-                              qCWarning(lcShopper).noquote() << changed.error();
-                              return answer.send(
-                                  unavailable(cancel ? QStringLiteral("cancel orders")
-                                                     : QStringLiteral("take payments")));
-                          }
-                          switch (changed->first) {
-                          case catalog::OrderChange::NotFound:
-                              return answer.send(errorResponse(
-                                  StatusCode::NotFound, QStringLiteral("not_found"),
-                                  QStringLiteral("You have no order %1.").arg(orderId)));
-                          case catalog::OrderChange::NotAllowed:
-                              return answer.send(
-                                  errorResponse(StatusCode::Conflict,
-                                                cancel ? QStringLiteral("not_cancellable")
-                                                       : QStringLiteral("not_payable"),
-                                                QStringLiteral("Order %1 is %2.")
-                                                    .arg(orderId)
-                                                    .arg(changed->second->status)));
-                          case catalog::OrderChange::Done:
-                              break;
-                          }
-                          answer.send(jsonResponse(changed->second->toJson()));
-                          if (!cancel)
-                              return;
-                          // The unit goes back on sale in Redis too; the rollback script announces
-                          // `restocked`, which clears every instance's sold-out mark.
-                          const qint64 goodsId = changed->second->goodsId;
-                          if (scripts)
-                              scripts->rollback(
-                                  goodsId, userId, redis::RollbackReason::Cancelled, self,
-                                  [goodsId, userId](const redis::RollbackOutcome &o) {
-                                      if (o.kind == redis::RollbackOutcome::Kind::Error)
-                                          qCWarning(lcShopper).noquote()
-                                              << "cancelled order of user" << userId << "for"
-                                              << goodsId << "not returned in Redis:" << o.error;
-                                  });
-                          // The database's stock changed: reload.
-                          if (ctx->refresher)
-                              QMetaObject::invokeMethod(ctx->refresher,
-                                                        &catalog::CatalogRefresher::refresh,
-                                                        Qt::QueuedConnection);
-                      });
+            auto done = [ctx, answer, cancel, orderId,
+                         what](const Result<orders::OrderChange> &changed) mutable {
+                if (!changed) {
+                    qCWarning(lcShopper).noquote() << what << "failed:" << changed.error();
+                    return answer.send(unavailable(what));
+                }
+                using Kind = orders::OrderChange::Kind;
+                switch (changed->kind) {
+                case Kind::NotFound:
+                    return answer.send(
+                        errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                                      QStringLiteral("You have no order %1.").arg(orderId)));
+                case Kind::NotAllowed:
+                    return answer.send(errorResponse(StatusCode::Conflict,
+                                                     cancel ? QStringLiteral("not_cancellable")
+                                                            : QStringLiteral("not_payable"),
+                                                     QStringLiteral("Order %1 is %2.")
+                                                         .arg(orderId)
+                                                         .arg(changed->order->status)));
+                case Kind::Done:
+                case Kind::Unchanged: // a repeated call (a retry) gets the same answer
+                    break;
+                }
+                answer.send(jsonResponse(orderJson(*changed->order)));
+                // The database's stock changed: reload this instance's catalog now (the
+                // others hear `restocked` from the rollback script).
+                if (cancel && changed->kind == Kind::Done && ctx->refresher)
+                    QMetaObject::invokeMethod(ctx->refresher, &catalog::CatalogRefresher::refresh,
+                                              Qt::QueuedConnection);
+            };
+            if (cancel)
+                ctx->payments->cancel(orderId, session->userId, self, std::move(done));
+            else
+                ctx->payments->pay(orderId, session->userId, self, std::move(done));
         };
     };
     server.route(QStringLiteral("/api/orders/<arg>/payment"), QHttpServerRequest::Method::Post,

@@ -98,7 +98,11 @@ void CircuitBreaker::resetWindow()
 void CircuitBreaker::record(bool failed, qint64 nowMs)
 {
     QMutexLocker lock(&m_mutex);
-    if (m_state == State::HalfOpen || (m_state == State::Open && m_probeInFlight)) {
+    // Past the open period, an outcome decides as a probe's would: callers that only look
+    // at state() (and never take the probe through allow()) still close it again.
+    const bool openPeriodOver = m_state == State::Open && nowMs >= m_openedAtMs + m_settings.openMs;
+    if (m_state == State::HalfOpen || (m_state == State::Open && m_probeInFlight)
+        || openPeriodOver) {
         m_probeInFlight = false;
         if (failed) {
             m_state = State::Open;

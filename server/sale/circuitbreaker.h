@@ -20,7 +20,9 @@ struct CircuitBreakerSettings
 /// outcomes are counted over a rolling window; when at least `minimumCalls` were made and
 /// the failure rate reaches `failureRate`, it opens. Open: calls are refused at once for
 /// `openMs`. Then half-open: one probe call goes through; its success closes the breaker,
-/// its failure opens it again. Thread-safe.
+/// its failure opens it again. A caller that cannot report a probe's outcome (it learns it
+/// much later, or not for every call) checks state() instead of allow(): past the open
+/// period, the first outcome recorded decides as a probe's would. Thread-safe.
 class CircuitBreaker
 {
 public:

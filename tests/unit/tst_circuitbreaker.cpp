@@ -99,6 +99,34 @@ private Q_SLOTS:
         QVERIFY(breaker.allowAt(1110));
     }
 
+    void outcomeAfterTheOpenPeriodDecidesWithoutAProbe_data()
+    {
+        QTest::addColumn<bool>("failed");
+        QTest::addColumn<State>("after");
+        QTest::newRow("success closes") << false << State::Closed;
+        QTest::newRow("failure opens again") << true << State::Open;
+    }
+
+    void outcomeAfterTheOpenPeriodDecidesWithoutAProbe()
+    {
+        // A caller that only reads state() (the buy path's RabbitMQ breaker, whose outcomes
+        // arrive late) never takes the probe; the first outcome past the open period decides.
+        QFETCH(bool, failed);
+        QFETCH(State, after);
+        CircuitBreaker breaker(QStringLiteral("rabbitmq"), settings());
+        for (int i = 0; i < 4; ++i)
+            breaker.recordFailureAt(0);
+        breaker.recordSuccessAt(100); // within the open period: a late outcome, ignored
+        QCOMPARE(breaker.stateAt(100), State::Open);
+        QCOMPARE(breaker.stateAt(500), State::HalfOpen);
+        if (failed)
+            breaker.recordFailureAt(600);
+        else
+            breaker.recordSuccessAt(600);
+        QCOMPARE(breaker.stateAt(601), after);
+        QCOMPARE(breaker.allowAt(601), !failed);
+    }
+
     void stateNames()
     {
         QCOMPARE(CircuitBreaker::stateName(State::Closed), QStringLiteral("closed"));
