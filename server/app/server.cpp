@@ -219,6 +219,7 @@ Status Server::startHttp()
     context.buyWaitMs = m_config.buyWaitMs;
     context.redisUrl = m_config.redisUrl;
     context.publisher = m_publisher.get();
+    context.maxPublishBacklog = m_config.publishBacklog;
     context.payments = m_payments.get();
     const QPointer<Server> self(this);
     context.ready = [self] {

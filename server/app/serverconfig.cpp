@@ -78,6 +78,10 @@ QList<ConfigOption> ServerConfig::options()
             {QStringLiteral("max-in-flight"), QStringLiteral("1000"),
              QStringLiteral("Buy requests in flight past which 503 is answered at once."),
              QStringLiteral("n")},
+            {QStringLiteral("publish-backlog"), QStringLiteral("100000"),
+             QStringLiteral("Reservations waiting for RabbitMQ's confirm past which buys get 503 "
+                            "(bounds memory while the broker is down or slow)."),
+             QStringLiteral("n")},
             {QStringLiteral("buy-wait"), QStringLiteral("5"),
              QStringLiteral(
                  "Milliseconds a buy request may wait for a token of its product's bucket."),
@@ -153,6 +157,7 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
         {"session-lifetime", &config.sessionLifetimeSeconds, 60, 366 * 86400},
         {"password-iterations", &config.passwordIterations, 1000, 10'000'000},
         {"max-in-flight", &config.maxInFlight, 1, 1'000'000},
+        {"publish-backlog", &config.publishBacklog, 1, 10'000'000},
         {"buy-wait", &config.buyWaitMs, 0, 1000},
         {"config-refresh", &config.configRefreshMs, 50, 60'000},
     };
