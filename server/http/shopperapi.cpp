@@ -28,7 +28,9 @@
 #include <QHttpServer>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 
 Q_LOGGING_CATEGORY(lcShopper, "flashsale.http.shopper")
@@ -90,6 +92,86 @@ struct UserOutcome
     QString error; ///< database failure
     std::optional<qint64> userId; ///< empty: taken (create) or bad credentials (sign in)
 };
+
+QHttpServerResponse catchingBreath()
+{
+    return degradedResponse(
+        QStringLiteral("The sale is catching its breath. Please try again in a moment."), 2);
+}
+
+// Steps 6 to 8 of the buy path (DESIGN.md) for a request that passed every check: one Redis
+// script reserves, the order message goes to the publisher, the shopper hears 202. \a held
+// keeps the request counted in flight until the reserve script has answered.
+void reserveAndAnswer(const std::shared_ptr<const ApiContext> &ctx, QHttpServer *server,
+                      const redis::SaleScripts &scripts, qint64 goodsId, qint64 userId,
+                      DeferredAnswer answer,
+                      const std::shared_ptr<sale::AdmissionGate::Ticket> &held)
+{
+    // Last of the checks: in half-open state this call is the breaker's probe, and only the
+    // reserve below reports its outcome.
+    if (!ctx->redisBreaker->allow()) {
+        ctx->metrics->count(Outcome::Degraded);
+        return answer.send(catchingBreath());
+    }
+    scripts.reserve(
+        goodsId, userId, server,
+        [ctx, server, answer, held, goodsId](const redis::ReserveOutcome &o) mutable {
+            using Kind = redis::ReserveOutcome::Kind;
+            if (o.kind == Kind::Error) {
+                ctx->redisBreaker->recordFailure();
+                qCWarning(lcShopper).noquote() << "reserve failed:" << o.error;
+                ctx->metrics->count(Outcome::Degraded);
+                return answer.send(catchingBreath());
+            }
+            ctx->redisBreaker->recordSuccess();
+            switch (o.kind) {
+            case Kind::SoldOut:
+                ctx->catalog->setSoldOut(goodsId, true);
+                ctx->metrics->count(Outcome::SoldOut);
+                return answer.send(soldOut());
+            case Kind::Duplicate:
+                ctx->metrics->count(Outcome::Duplicate);
+                return answer.send(errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
+                                                 QStringLiteral("You already have this one.")));
+            case Kind::TooFrequent:
+                ctx->metrics->count(Outcome::TooFrequent);
+                return answer.send(errorWithRetry(StatusCode::TooManyRequests,
+                                                  QStringLiteral("too_frequent"),
+                                                  QStringLiteral("Easy! One try at a time."), 1));
+            case Kind::NoSuchSale:
+                ctx->metrics->count(Outcome::Degraded);
+                return answer.send(degradedResponse(
+                    QStringLiteral("The sale's stock is not loaded yet. Please try again shortly."),
+                    2));
+            case Kind::Reserved:
+            case Kind::Error:
+                break;
+            }
+            // The reservation is already in Redis's pending set, where the reconciler finds
+            // it if this message is lost (a crash, a broker down for longer than the publisher
+            // waits): the 202 holds without waiting for the broker's confirm, which would cost
+            // a disk flush per answer.
+            amqp::Reservation reservation;
+            reservation.id = QString::fromLatin1(o.reservationId());
+            reservation.goodsId = o.goodsId;
+            reservation.userId = o.userId;
+            reservation.reservedAtMs = o.reservedAtMs;
+            ctx->publisher->publish(
+                reservation, server, [ctx](const amqp::Reservation &r, const Status &published) {
+                    if (published.ok())
+                        return ctx->rabbitBreaker->recordSuccess();
+                    ctx->rabbitBreaker->recordFailure();
+                    qCWarning(lcShopper).noquote()
+                        << "reservation" << r.id
+                        << "not confirmed, left to the reconciler:" << published.error();
+                });
+            ctx->metrics->count(Outcome::Queued);
+            answer.send(jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
+                                      {QStringLiteral("reservation"), reservation.id},
+                                      {QStringLiteral("position"), o.sequence}},
+                                     StatusCode::Accepted));
+        });
+}
 
 } // namespace
 
@@ -285,94 +367,39 @@ void ShopperApi::install(QHttpServer &server) const
             // 4 sold-out mark
             if (ctx->catalog->isSoldOut(goodsId))
                 return refuse(Outcome::SoldOut, soldOut());
-            // 5 bucket
-            if (const auto bucket = ctx->buckets->bucket(goodsId);
-                bucket && !bucket->tryAcquire()) {
-                const double wait =
-                    std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
-                return refuse(
-                    Outcome::RateLimited,
-                    errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
-                                   QStringLiteral("Too many shoppers at once: please retry."),
-                                   int(std::ceil(wait))));
+            // 5 bucket: a token now, or one within buy-wait (the request goes on after it)
+            std::chrono::microseconds wait {0};
+            if (const auto bucket = ctx->buckets->bucket(goodsId)) {
+                const auto reserved =
+                    bucket->tryReserve(1, std::chrono::milliseconds(ctx->buyWaitMs));
+                if (!reserved) {
+                    const double seconds =
+                        std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
+                    return refuse(
+                        Outcome::RateLimited,
+                        errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
+                                       QStringLiteral("Too many shoppers at once: please retry."),
+                                       std::max(1, int(std::ceil(seconds)))));
+                }
+                wait = *reserved;
             }
-            // The dependencies' breakers: an open one answers at once instead of hanging. The
-            // publisher's backlog bounds what waits for RabbitMQ in this process's memory.
-            if (!scripts || !ctx->publisher || !ctx->redisBreaker->allow()
+            // RabbitMQ's breaker and the publisher's backlog (which bounds what waits for the
+            // broker in this process's memory): an open one answers at once.
+            if (!scripts || !ctx->publisher
                 || ctx->rabbitBreaker->state() == sale::CircuitBreaker::State::Open
                 || ctx->publisher->backlog() >= ctx->maxPublishBacklog)
-                return refuse(Outcome::Degraded,
-                              degradedResponse(QStringLiteral("The sale is catching its breath. "
-                                                              "Please try again in a moment."),
-                                               2));
-            // 6 reserve
-            DeferredAnswer answer(std::move(responder));
-            auto held = std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket));
-            const qint64 userId = session->userId;
-            scripts->reserve(
-                goodsId, userId, self,
-                [ctx, self, answer, held, goodsId](const redis::ReserveOutcome &o) mutable {
-                    using Kind = redis::ReserveOutcome::Kind;
-                    if (o.kind == Kind::Error) {
-                        ctx->redisBreaker->recordFailure();
-                        qCWarning(lcShopper).noquote() << "reserve failed:" << o.error;
-                        ctx->metrics->count(Outcome::Degraded);
-                        return answer.send(degradedResponse(
-                            QStringLiteral(
-                                "The sale is catching its breath. Please try again in a moment."),
-                            2));
-                    }
-                    ctx->redisBreaker->recordSuccess();
-                    switch (o.kind) {
-                    case Kind::SoldOut:
-                        ctx->catalog->setSoldOut(goodsId, true);
-                        ctx->metrics->count(Outcome::SoldOut);
-                        return answer.send(soldOut());
-                    case Kind::Duplicate:
-                        ctx->metrics->count(Outcome::Duplicate);
-                        return answer.send(
-                            errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
-                                          QStringLiteral("You already have this one.")));
-                    case Kind::TooFrequent:
-                        ctx->metrics->count(Outcome::TooFrequent);
-                        return answer.send(errorWithRetry(
-                            StatusCode::TooManyRequests, QStringLiteral("too_frequent"),
-                            QStringLiteral("Easy! One try at a time."), 1));
-                    case Kind::NoSuchSale:
-                        ctx->metrics->count(Outcome::Degraded);
-                        return answer.send(degradedResponse(
-                            QStringLiteral(
-                                "The sale's stock is not loaded yet. Please try again shortly."),
-                            2));
-                    case Kind::Reserved:
-                    case Kind::Error:
-                        break;
-                    }
-                    // 7 publish; 8 answer. The reservation is already in Redis's pending set,
-                    // where the reconciler finds it if this message is lost (a crash, a broker
-                    // down for longer than the publisher waits): the 202 holds without waiting
-                    // for the broker's confirm, which would cost a disk flush per answer.
-                    amqp::Reservation reservation;
-                    reservation.id = QString::fromLatin1(o.reservationId());
-                    reservation.goodsId = o.goodsId;
-                    reservation.userId = o.userId;
-                    reservation.reservedAtMs = o.reservedAtMs;
-                    ctx->publisher->publish(
-                        reservation, self,
-                        [ctx](const amqp::Reservation &r, const Status &published) {
-                            if (published.ok())
-                                return ctx->rabbitBreaker->recordSuccess();
-                            ctx->rabbitBreaker->recordFailure();
-                            qCWarning(lcShopper).noquote()
-                                << "reservation" << r.id
-                                << "not confirmed, left to the reconciler:" << published.error();
-                        });
-                    ctx->metrics->count(Outcome::Queued);
-                    answer.send(jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
-                                              {QStringLiteral("reservation"), reservation.id},
-                                              {QStringLiteral("position"), o.sequence}},
-                                             StatusCode::Accepted));
-                });
+                return refuse(Outcome::Degraded, catchingBreath());
+            // 6 reserve, 7 publish, 8 answer
+            auto reserve = [ctx, self, scripts = *scripts, goodsId, userId = session->userId,
+                            answer = DeferredAnswer(std::move(responder)),
+                            held =
+                                std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket))] {
+                reserveAndAnswer(ctx, self, scripts, goodsId, userId, answer, held);
+            };
+            if (wait.count() <= 0)
+                return reserve();
+            QTimer::singleShot(std::chrono::ceil<std::chrono::milliseconds>(wait), self,
+                               std::move(reserve));
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
                        QStringLiteral("POST"));

@@ -293,6 +293,27 @@ private Q_SLOTS:
             "  ratio to nginx %.2f (target 0.5); non-2xx %lld\n",
             full.requestsPerSecond, full.p50Ms, full.p99Ms,
             full.requestsPerSecond / base.requestsPerSecond, full.non2xx);
+        if (full.non2xx > 0) {
+            // How the server answered the requests it did not accept, and what it logged.
+            QNetworkRequest request(server.baseUrl().resolved(QUrl(QStringLiteral("/metrics"))));
+            QNetworkReply *reply = m_network.get(request);
+            QEventLoop loop;
+            connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            const QList<QByteArray> metrics = reply->readAll().split('\n');
+            reply->deleteLater();
+            for (const QByteArray &line : metrics) {
+                if (line.startsWith("flashsale_buy_requests_total{"))
+                    std::printf("  server: %s\n", line.constData());
+            }
+            const QStringList lines = server.output().split(u'\n');
+            qsizetype shown = 0;
+            for (const QString &line : lines) {
+                if ((line.contains(QStringLiteral(" W ")) || line.contains(QStringLiteral(" E ")))
+                    && shown++ < 10)
+                    std::printf("  server: %s\n", qPrintable(line));
+            }
+        }
         std::fflush(stdout);
         QCOMPARE(server.stop(), 0);
     }
