@@ -28,6 +28,7 @@
 #include <QSqlQuery>
 #include <QTemporaryFile>
 #include <QTest>
+#include <QTimer>
 
 using flashsale::test::ServerProcess;
 using flashsale::test::TestServices;
@@ -63,7 +64,13 @@ WrkFigures runWrk(const QUrl &url, const QString &script, int connections, int s
     QProcess wrk;
     wrk.setProcessChannelMode(QProcess::MergedChannels);
     wrk.start(QStringLiteral("wrk"), args);
-    wrk.waitForFinished(seconds * 1000 + 30'000);
+    // Waiting in an event loop, not in waitForFinished(): the server's log is read meanwhile,
+    // so its pipe never fills up and blocks the server's logging thread mid-run.
+    QEventLoop loop;
+    QObject::connect(&wrk, &QProcess::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot((seconds + 30) * 1000, &loop, &QEventLoop::quit);
+    if (wrk.state() != QProcess::NotRunning)
+        loop.exec();
     WrkFigures f;
     f.raw = QString::fromUtf8(wrk.readAll());
     static const QRegularExpression rps(QStringLiteral("Requests/sec:\\s+([0-9.]+)"));
