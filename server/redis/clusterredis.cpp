@@ -6,6 +6,17 @@
 
 namespace flashsale::redis {
 
+namespace {
+
+// A cluster has database 0 only.
+RedisUrl databaseZero(RedisUrl url)
+{
+    url.database = 0;
+    return url;
+}
+
+} // namespace
+
 /// One command on its way through the cluster, redirections and retries included.
 struct ClusterRedis::Request
 {
@@ -20,7 +31,7 @@ struct ClusterRedis::Request
 };
 
 ClusterRedis::ClusterRedis(const RedisUrl &url, const RedisOptions &options, QObject *parent)
-    : Redis(parent)
+    : Redis(databaseZero(url), options, parent)
     , m_url(url)
     , m_options(options)
     , m_slots(size_t(clusterSlotCount), nullptr)
@@ -312,20 +323,6 @@ void ClusterRedis::updateConnected()
         qCWarning(lcRedis).noquote() << problem;
         Q_EMIT disconnected(problem);
     }
-}
-
-void ClusterRedis::listen(const QByteArray &channel)
-{
-    if (!m_subscriber) {
-        m_subscriber = new RedisConnection(m_url.nodes.first(), m_url, m_options,
-                                           RedisConnection::Mode::Subscriber, this);
-        connect(m_subscriber, &RedisConnection::message, this, &ClusterRedis::dispatchMessage);
-        connect(m_subscriber, &RedisConnection::connected, this, &Redis::subscriptionsActive);
-        m_subscriber->subscribe(channel);
-        m_subscriber->open();
-        return;
-    }
-    m_subscriber->subscribe(channel);
 }
 
 } // namespace flashsale::redis

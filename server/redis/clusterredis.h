@@ -51,9 +51,6 @@ Q_SIGNALS:
     /// A new slot map was read.
     void slotsRefreshed();
 
-protected:
-    void listen(const QByteArray &channel) override;
-
 private:
     struct Request;
 
@@ -79,7 +76,6 @@ private:
     QTimer m_refreshTimer; ///< debounces refreshes
     bool m_connected = false; ///< what isConnected() says
     bool m_closing = false; ///< in the destructor: deliver, never route again
-    RedisConnection *m_subscriber = nullptr; ///< pub/sub, made on the first subscribe()
     Statistics m_statistics; ///< see Statistics
     QElapsedTimer m_clock; ///< time base for deadlines and refresh pacing
 };

@@ -2,12 +2,15 @@
 
 #include "clusterredis.h"
 #include "rediscategory.h"
+#include "redisconnection.h"
 #include "standaloneredis.h"
 
 namespace flashsale::redis {
 
-Redis::Redis(QObject *parent)
+Redis::Redis(const RedisUrl &url, const RedisOptions &options, QObject *parent)
     : QObject(parent)
+    , m_subscriberUrl(url)
+    , m_subscriberOptions(options)
 { }
 
 Result<std::unique_ptr<Redis>> Redis::open(const QString &url, const RedisOptions &options,
@@ -60,6 +63,21 @@ void Redis::subscribe(const QByteArray &channel, QObject *context, MessageCallba
 {
     m_subscriptions.push_back({channel, context, context != nullptr, std::move(callback)});
     listen(channel);
+}
+
+void Redis::listen(const QByteArray &channel)
+{
+    if (!m_subscriber) {
+        m_subscriber =
+            new RedisConnection(m_subscriberUrl.nodes.first(), m_subscriberUrl, m_subscriberOptions,
+                                RedisConnection::Mode::Subscriber, this);
+        connect(m_subscriber, &RedisConnection::message, this, &Redis::dispatchMessage);
+        connect(m_subscriber, &RedisConnection::connected, this, &Redis::subscriptionsActive);
+        m_subscriber->subscribe(channel);
+        m_subscriber->open();
+        return;
+    }
+    m_subscriber->subscribe(channel);
 }
 
 void Redis::publish(const QByteArray &channel, const QByteArray &message, QObject *context,

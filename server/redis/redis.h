@@ -23,6 +23,8 @@ namespace flashsale::redis {
 /// While disconnected, commands fail at once with a clear error (for circuit breakers);
 /// the client reconnects by itself. One object per thread: create one in each event-loop
 /// thread that needs Redis.
+class RedisConnection;
+
 class Redis : public QObject
 {
     Q_OBJECT
@@ -72,14 +74,16 @@ Q_SIGNALS:
     void subscriptionsActive();
 
 protected:
-    explicit Redis(QObject *parent = nullptr);
+    /// Pub/sub goes through one subscriber connection to the first node of \a url, made on
+    /// the first subscribe().
+    Redis(const RedisUrl &url, const RedisOptions &options, QObject *parent = nullptr);
 
+private:
     /// Makes sure the subscriber connection listens to \a channel.
-    virtual void listen(const QByteArray &channel) = 0;
+    void listen(const QByteArray &channel);
     /// Hands a message from the subscriber connection to the subscribers of its channel.
     void dispatchMessage(const QByteArray &channel, const QByteArray &message);
 
-private:
     struct Subscription
     {
         QByteArray channel; ///< the channel listened to
@@ -89,6 +93,9 @@ private:
     };
     std::vector<Subscription> m_subscriptions; ///< in subscription order
     QSet<QByteArray> m_scriptsReloaded; ///< SHA1s resent after NOSCRIPT (to log them once)
+    RedisUrl m_subscriberUrl; ///< where the subscriber connection goes, and its credentials
+    RedisOptions m_subscriberOptions; ///< its timeouts and backoff
+    RedisConnection *m_subscriber = nullptr; ///< the subscriber connection (child), lazily
 };
 
 } // namespace flashsale::redis

@@ -3,7 +3,7 @@
 namespace flashsale::redis {
 
 StandaloneRedis::StandaloneRedis(const RedisUrl &url, const RedisOptions &options, QObject *parent)
-    : Redis(parent)
+    : Redis(url, options, parent)
     , m_url(url)
     , m_options(options)
     , m_commands(new RedisConnection(url.nodes.first(), url, options,
@@ -28,20 +28,6 @@ void StandaloneRedis::command(const QList<QByteArray> &args, QObject *context,
                               ReplyCallback callback)
 {
     m_commands->command(args, context, std::move(callback));
-}
-
-void StandaloneRedis::listen(const QByteArray &channel)
-{
-    if (!m_subscriber) {
-        m_subscriber = new RedisConnection(m_url.nodes.first(), m_url, m_options,
-                                           RedisConnection::Mode::Subscriber, this);
-        connect(m_subscriber, &RedisConnection::message, this, &StandaloneRedis::dispatchMessage);
-        connect(m_subscriber, &RedisConnection::connected, this, &Redis::subscriptionsActive);
-        m_subscriber->subscribe(channel);
-        m_subscriber->open();
-        return;
-    }
-    m_subscriber->subscribe(channel);
 }
 
 } // namespace flashsale::redis

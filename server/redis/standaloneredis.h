@@ -5,8 +5,8 @@
 
 namespace flashsale::redis {
 
-/// Redis on one server: one pipelined command connection, plus a subscriber connection
-/// made on the first subscribe().
+/// Redis on one server: one pipelined command connection (and the base class's subscriber
+/// connection).
 class StandaloneRedis : public Redis
 {
     Q_OBJECT
@@ -17,14 +17,10 @@ public:
     QString displayName() const override;
     void command(const QList<QByteArray> &args, QObject *context, ReplyCallback callback) override;
 
-protected:
-    void listen(const QByteArray &channel) override;
-
 private:
     RedisUrl m_url; ///< where, and the credentials
     RedisOptions m_options; ///< timeouts and backoff
     RedisConnection *m_commands = nullptr; ///< the command connection (child)
-    RedisConnection *m_subscriber = nullptr; ///< the subscriber connection (child), lazily
 };
 
 } // namespace flashsale::redis
