@@ -16,6 +16,8 @@
 
 namespace flashsale::redis {
 
+class RedisConnection;
+
 /// The Redis client the rest of the server uses, the same for `redis://` (one server) and
 /// `redis-cluster://` (slot routing, MOVED/ASK). Asynchronous and pipelined: any number of
 /// commands in flight; every callback is called exactly once (reply or failure) unless its
@@ -23,8 +25,6 @@ namespace flashsale::redis {
 /// While disconnected, commands fail at once with a clear error (for circuit breakers);
 /// the client reconnects by itself. One object per thread: create one in each event-loop
 /// thread that needs Redis.
-class RedisConnection;
-
 class Redis : public QObject
 {
     Q_OBJECT

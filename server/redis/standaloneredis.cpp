@@ -5,7 +5,6 @@ namespace flashsale::redis {
 StandaloneRedis::StandaloneRedis(const RedisUrl &url, const RedisOptions &options, QObject *parent)
     : Redis(url, options, parent)
     , m_url(url)
-    , m_options(options)
     , m_commands(new RedisConnection(url.nodes.first(), url, options,
                                      RedisConnection::Mode::Commands, this))
 {

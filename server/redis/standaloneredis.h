@@ -19,7 +19,6 @@ public:
 
 private:
     RedisUrl m_url; ///< where, and the credentials
-    RedisOptions m_options; ///< timeouts and backoff
     RedisConnection *m_commands = nullptr; ///< the command connection (child)
 };
 
