@@ -97,8 +97,9 @@ private Q_SLOTS:
 
     void refusesAtOnceWhenTheTokenIsFurtherThanBuyWait()
     {
-        // One token every two seconds: the buy that would have to wait for the next one is
-        // refused at once, with a Retry-After, and takes nothing from the stock.
+        // One token every two seconds: of three buys in a row, the one that would have to wait
+        // longer than buy-wait is refused at once, with a Retry-After, and takes nothing from
+        // the stock.
         QList<QByteArray> shoppers;
         QList<QUrl> buys;
         const qint64 id = saleWithRate(QStringLiteral("Heater"), 0.5, shoppers, buys);
@@ -107,10 +108,13 @@ private Q_SLOTS:
         int accepted = 0;
         int limited = 0;
         for (const Timed &t : answers) {
-            QVERIFY2(t.ms < 500, qPrintable(QStringLiteral("an answer took %1 ms").arg(t.ms)));
             if (t.reply.status == 202) {
+                // Tokens saved up since the rate was set may bring the next one within reach.
+                QVERIFY2(t.ms < buyWaitMs + 500,
+                         qPrintable(QStringLiteral("a 202 took %1 ms").arg(t.ms)));
                 ++accepted;
             } else {
+                QVERIFY2(t.ms < 500, qPrintable(QStringLiteral("a refusal took %1 ms").arg(t.ms)));
                 QCOMPARE(t.reply.status, 429);
                 QCOMPARE(t.reply.error(), QStringLiteral("rate_limited"));
                 QVERIFY(t.reply.retryAfter.toInt() >= 1);
