@@ -70,14 +70,15 @@ Status Server::start()
     if (Status s = startDatabase(); !s)
         return s;
 
-    if (m_config.role != ServerConfig::Role::Worker) {
-        if (Status s = startHttp(); !s)
-            return s;
-    }
+    // The worker role first: in role "all" the shoppers' pay and cancel use its payments.
     if (m_config.role != ServerConfig::Role::Api) {
         m_workerRole = std::make_unique<orders::WorkerRole>(
             m_config.databaseUrl, m_config.redisUrl, m_config.amqpUrl, m_config.worker, m_health);
         if (Status s = m_workerRole->start(); !s)
+            return s;
+    }
+    if (m_config.role != ServerConfig::Role::Worker) {
+        if (Status s = startHttp(); !s)
             return s;
     }
     qCInfo(lcServer).noquote() << "started, role" << ServerConfig::roleName(m_config.role);
@@ -162,13 +163,16 @@ Status Server::startHttp()
             });
     m_publisher->start();
 
-    // Shoppers' pay and cancel: own thread, database connection and Redis client.
-    if (!m_config.redisUrl.isEmpty()) {
+    // Shoppers' pay and cancel: the worker role's in role "all", else one of this role's own
+    // (own thread, database connection and Redis client).
+    orders::OrderPayments *payments = m_workerRole ? m_workerRole->payments() : nullptr;
+    if (!payments && !m_config.redisUrl.isEmpty()) {
         orders::OrderPaymentsOptions paymentOptions;
         paymentOptions.database = url.value();
         paymentOptions.redisUrl = m_config.redisUrl;
         m_payments = std::make_unique<orders::OrderPayments>(paymentOptions);
         m_payments->start();
+        payments = m_payments.get();
     }
 
     m_refresher = new catalog::CatalogRefresher(*m_sql, *m_catalog, *m_killSwitch, *m_buckets,
@@ -220,7 +224,7 @@ Status Server::startHttp()
     context.redisUrl = m_config.redisUrl;
     context.publisher = m_publisher.get();
     context.maxPublishBacklog = m_config.publishBacklog;
-    context.payments = m_payments.get();
+    context.payments = payments;
     const QPointer<Server> self(this);
     context.ready = [self] {
         return self && self->m_catalogLoaded;

@@ -86,7 +86,7 @@ private:
     std::unique_ptr<users::SessionTokens> m_sessions;
     std::unique_ptr<metrics::SaleMetrics> m_metrics;
     std::unique_ptr<amqp::ReservationPublisher> m_publisher;
-    std::unique_ptr<orders::OrderPayments> m_payments; ///< shoppers' pay and cancel
+    std::unique_ptr<orders::OrderPayments> m_payments; ///< role api: shoppers' pay and cancel
     catalog::CatalogRefresher *m_refresher = nullptr;
     std::unique_ptr<redis::Redis> m_eventsRedis; ///< this thread's client: events, health
     catalog::SaleEvents *m_events = nullptr; ///< config and sold-out events from every instance
