@@ -92,6 +92,24 @@ public:
                     QByteArray("Bearer ") + adminToken);
     }
 
+    /// The state /healthz gives \a dependency ("up", "down"; empty when not listed).
+    QString dependencyState(const ServerProcess &server, const QString &dependency)
+    {
+        return call("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))))
+            .body.value(QStringLiteral("dependencies"))
+            .toObject()
+            .value(dependency)
+            .toObject()
+            .value(QStringLiteral("state"))
+            .toString();
+    }
+
+    /// The admin API's `SaleStatus` of \a goodsId.
+    QJsonObject saleStatus(const ServerProcess &server, qint64 goodsId)
+    {
+        return adminCall(server, "GET", QStringLiteral("/admin/sales/%1").arg(goodsId)).body;
+    }
+
     /// A new product on sale now (live for an hour) with \a stock; its id, 0 on failure.
     qint64 liveSale(const ServerProcess &server, const QString &name, int stock)
     {

@@ -26,19 +26,10 @@ class tst_E2eRabbitOutage : public QObject
 
     QString rabbitHealth()
     {
-        return m_client.call("GET", m_server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))))
-            .body.value(QStringLiteral("dependencies"))
-            .toObject()
-            .value(QStringLiteral("rabbitmq"))
-            .toObject()
-            .value(QStringLiteral("state"))
-            .toString();
+        return m_client.dependencyState(m_server, QStringLiteral("rabbitmq"));
     }
 
-    QJsonObject saleStatus(qint64 id)
-    {
-        return m_client.adminCall(m_server, "GET", QStringLiteral("/admin/sales/%1").arg(id)).body;
-    }
+    QJsonObject saleStatus(qint64 id) { return m_client.saleStatus(m_server, id); }
 
     QString orderStatus(qint64 id, const QByteArray &bearer)
     {

@@ -34,16 +34,7 @@ class tst_E2eRedisOutage : public QObject
             .toString();
     }
 
-    QString redisHealth()
-    {
-        return m_client.call("GET", m_server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))))
-            .body.value(QStringLiteral("dependencies"))
-            .toObject()
-            .value(QStringLiteral("redis"))
-            .toObject()
-            .value(QStringLiteral("state"))
-            .toString();
-    }
+    QString redisHealth() { return m_client.dependencyState(m_server, QStringLiteral("redis")); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -161,10 +152,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(redisHealth(), QStringLiteral("up"), 5000);
         // The stock survived the restart (AOF): one unit taken.
         QTRY_COMPARE_WITH_TIMEOUT(
-            m_client.adminCall(m_server, "GET", QStringLiteral("/admin/sales/%1").arg(id))
-                .body.value(QStringLiteral("stockLeft"))
-                .toInteger(),
-            49, 2000);
+            m_client.saleStatus(m_server, id).value(QStringLiteral("stockLeft")).toInteger(), 49,
+            2000);
     }
 };
 
