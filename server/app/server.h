@@ -42,6 +42,9 @@ class SessionTokens;
 namespace metrics {
 class SaleMetrics;
 }
+namespace pages {
+class StorefrontPublisher;
+}
 namespace orders {
 class OrderPayments;
 class WorkerRole;
@@ -69,6 +72,7 @@ public:
 private:
     Status startDatabase();
     Status startHttp();
+    Status startPages();
 
     ServerConfig m_config;
     HealthRegistry m_health;
@@ -91,6 +95,7 @@ private:
     std::unique_ptr<redis::Redis> m_eventsRedis; ///< this thread's client: events, health
     catalog::SaleEvents *m_events = nullptr; ///< config and sold-out events from every instance
     InstanceHeartbeat *m_heartbeat = nullptr; ///< shares the site-wide rates among instances
+    pages::StorefrontPublisher *m_pages = nullptr; ///< renders the storefront (with pages-dir)
     bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
     std::unique_ptr<http::ListenerPool> m_shopperListeners;
     std::unique_ptr<http::ListenerPool> m_adminListeners;
