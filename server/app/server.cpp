@@ -22,10 +22,10 @@
 #include "salecatalog.h"
 #include "saleevents.h"
 #include "salemetrics.h"
-#include "storefrontpublisher.h"
 #include "sessiontokens.h"
 #include "shopperapi.h"
 #include "sqlexecutor.h"
+#include "storefrontpublisher.h"
 #include "workerrole.h"
 
 #include <QHttpServer>

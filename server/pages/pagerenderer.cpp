@@ -111,8 +111,9 @@ Result<PageRenderer> PageRenderer::load()
         *source.target = text->toStdString();
         const mustache::mustache parsed(*source.target);
         if (!parsed.is_valid())
-            return Result<PageRenderer>::failure(QStringLiteral("storefront template %1: %2").arg(
-                name, QString::fromStdString(parsed.error_message())));
+            return Result<PageRenderer>::failure(
+                QStringLiteral("storefront template %1: %2")
+                    .arg(name, QString::fromStdString(parsed.error_message())));
     }
     const Result<QByteArray> script = readResource(QStringLiteral("assets/storefront.js"));
     const Result<QByteArray> style = readResource(QStringLiteral("assets/storefront.css"));
@@ -176,7 +177,8 @@ QMap<QString, QByteArray> PageRenderer::render(const StorefrontState &state) con
 
     const QJsonObject status {{QStringLiteral("site"), switchJson(state.site)},
                               {QStringLiteral("goods"), goodsStatus}};
-    files.insert(QStringLiteral("status.json"), QJsonDocument(status).toJson(QJsonDocument::Compact));
+    files.insert(QStringLiteral("status.json"),
+                 QJsonDocument(status).toJson(QJsonDocument::Compact));
     return files;
 }
 

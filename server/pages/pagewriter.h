@@ -12,7 +12,8 @@ namespace flashsale::pages {
 /// it (QSaveFile; rename(2) is atomic within a file system). Several processes writing the
 /// same file at once each rename their own whole copy, so the last rename wins and no
 /// reader sees a mix. Files are made readable by everybody (nginx's workers run as another
-/// user) and left alone when their content is unchanged.
+/// user) and left alone when their content is unchanged. Each file gets a gzip copy beside
+/// it (`index.html.gz`), which nginx's gzip_static sends instead of compressing per request.
 class PageWriter
 {
 public:
@@ -26,6 +27,9 @@ public:
     Result<bool> write(const QString &relativePath, const QByteArray &content) const;
 
     QString root() const { return m_root; }
+
+    /// \a content in gzip format (empty if zlib failed).
+    static QByteArray gzip(const QByteArray &content);
 
 private:
     QString m_root;

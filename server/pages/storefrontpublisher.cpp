@@ -78,8 +78,8 @@ Result<int> StorefrontPublisher::renderNow()
     m_failing = false;
     if (written > 0)
         qCInfo(lcPages).noquote() << "storefront:" << written << "of" << files.size()
-                                  << "files updated in" << m_writer.root() << "in"
-                                  << took.elapsed() << "ms";
+                                  << "files updated in" << m_writer.root() << "in" << took.elapsed()
+                                  << "ms";
     Q_EMIT rendered(written);
     return written;
 }

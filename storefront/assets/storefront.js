@@ -66,10 +66,10 @@
         } catch (e) {
             json = null;
         }
-        if (json === null) {
-            // Not the API's JSON: nginx's error page for an upstream that is down.
-            return { status: response.status >= 500 ? 0 : response.status, body: {}, retryAfterMs: 0 };
-        }
+        // nginx's answer when no API instance answers ("unavailable"), or an error page
+        // that is not the API's JSON at all: the API is down.
+        if (json === null || (response.status >= 500 && json.error === "unavailable"))
+            return { status: json === null && response.status < 500 ? response.status : 0, body: {}, retryAfterMs: 0 };
         if (json && typeof json.serverTime === "string") learnClock(json.serverTime, sentAt, receivedAt);
         const retryAfter = Number(response.headers.get("Retry-After"));
         return {
