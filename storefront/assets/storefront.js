@@ -589,7 +589,23 @@
         setInterval(paint, 200);
     }
 
+    // A merchant's image that does not load gives way to the plain placeholder (no inline
+    // onerror: the CSP forbids it).
+    function placeholdBrokenImages() {
+        for (const img of document.querySelectorAll(".picture img, .card img")) {
+            const swap = () => {
+                const span = document.createElement("span");
+                span.className = "no-image";
+                span.setAttribute("aria-hidden", "true");
+                img.replaceWith(span);
+            };
+            if (img.complete && img.naturalWidth === 0) swap();
+            else img.addEventListener("error", swap, { once: true });
+        }
+    }
+
     document.addEventListener("DOMContentLoaded", () => {
+        placeholdBrokenImages();
         const page = document.body.dataset.page;
         if (page === "sale") startSale();
         else if (page === "index") startIndex();

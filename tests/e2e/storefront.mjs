@@ -4,11 +4,13 @@
 //
 //   node storefront.mjs SCENARIO
 //
-// Environment: FLASHSALE_NGINX_URL (the storefront), STOREFRONT_ADMIN_URL and
+// Environment: FLASHSALE_NGINX_URL (the storefront), FLASHSALE_PAGES_DIR (the pages it
+// serves), STOREFRONT_ADMIN_URL and
 // STOREFRONT_ADMIN_TOKEN (the server's admin API), STOREFRONT_SERVER_URL (the server's own
 // shopper port, for its /metrics), STOREFRONT_SCREENSHOT (where the product page's picture
 // goes), CHROMIUM (default /usr/bin/chromium). Exits 0 when the scenario held, else prints
 // what did not and exits 1.
+import { readFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
 
 const storefront = process.env.FLASHSALE_NGINX_URL;
@@ -257,6 +259,20 @@ const scenarios = {
         check((await page.locator(`.card[data-goods-id="${sale.goodsId}"] .name`).textContent()) === name, "the name as text on the index");
         check((await page.locator('img[src="x"]').count()) === 0, "no element made from the name on the index");
         await sleep(500); // time for an onerror handler to fire, were there one
+        // An edit of the product is in its page file within a second, and on nginx once its
+        // open-file cache looks again (open_file_cache_valid: at most a second more).
+        const renamed = "Renamed & checked " + unique();
+        const before = performance.now();
+        await admin("PUT", `/admin/goods/${sale.goodsId}`, { name: renamed, description: "", image: "/img/x.png", priceCents: 1000, flashPriceCents: 900 });
+        const heading = `<h1 id="name">${renamed.replace("&", "&amp;")}</h1>`;
+        const file = `${process.env.FLASHSALE_PAGES_DIR}/sales/${sale.goodsId}/index.html`;
+        await until("the edited name in the page's file", 5000, async () => (await readFile(file, "utf8").catch(() => "")).includes(heading));
+        const writtenMs = Math.round(performance.now() - before);
+        await until("the edited name on nginx", 5000, async () => (await (await fetch(sale.url)).text()).includes(heading));
+        const servedMs = Math.round(performance.now() - before);
+        log(`an edit of goods ${sale.goodsId}: page written ${writtenMs} ms, served ${servedMs} ms after the admin call`);
+        check(writtenMs < 1000, `the edit took ${writtenMs} ms to reach the page's file (more than a second)`);
+        check(servedMs < 2000, `the edit took ${servedMs} ms to reach nginx's answers`);
         return problems;
     },
 
