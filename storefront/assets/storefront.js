@@ -208,6 +208,7 @@
             path: null,
             pathRequested: false,
             pathProblem: null,
+            challengeBits: 0, // the sale's proof-of-work difficulty (0: none), from the API
             buying: false, // a buy request is on its way
             cooldownFrom: 0,
             cooldownUntil: 0,
@@ -349,7 +350,10 @@
             const reply = await call("GET", `/sales/${sale.goodsId}`);
             s.apiUp = reply.status !== 0;
             showConnection(s.apiUp);
-            if (reply.status === 200) s.apiSoldOut = reply.body.state === "sold_out";
+            if (reply.status === 200) {
+                s.apiSoldOut = reply.body.state === "sold_out";
+                s.challengeBits = Number(reply.body.challengeBits) || 0;
+            }
             paint();
             return reply.status !== 0;
         }
@@ -383,6 +387,15 @@
         async function fetchPath() {
             s.pathRequested = true;
             let solution = null;
+            if (s.challengeBits > 0) {
+                // The sale asks for a proof of work before its path (Sale.challengeBits).
+                solution = await solveChallenge({ bits: s.challengeBits, goodsId: sale.goodsId });
+                if (!solution) {
+                    s.pathProblem = "This sale asks for a challenge this page cannot solve yet.";
+                    paint();
+                    return;
+                }
+            }
             for (let attempt = 0; attempt < 3; attempt++) {
                 const query = solution ? "?" + new URLSearchParams(solution).toString() : "";
                 const reply = await call("GET", `/sales/${sale.goodsId}/path${query}`, undefined, s.session && s.session.token);
