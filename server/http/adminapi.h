@@ -1,10 +1,14 @@
 #pragma once
 
 #include "apicontext.h"
+#include "figurespublisher.h"
 #include "saleoutcomes.h"
 
 #include <QHash>
 #include <QJsonObject>
+
+#include <functional>
+#include <memory>
 
 class QHttpServer;
 
@@ -30,8 +34,14 @@ public:
     /// Each product's stock and pending reservations as Redis holds them.
     using Inventories = QHash<qint64, redis::SaleInventory>;
 
-    /// `Stats` of docs/api.md for this instance (stock and pending from \a inventories).
-    static QJsonObject stats(const ApiContext &context, const Inventories &inventories = {});
+    /// `Stats` of docs/api.md: the site's live \a figures (\a current false: the last ones
+    /// read, marked stale), RabbitMQ's queue counts, stock and pending from \a inventories.
+    static QJsonObject stats(const ApiContext &context, const Inventories &inventories,
+                             const metrics::FiguresReader::Reading &figures, bool current);
+    /// Reads what stats() needs (Redis inventories and live figures, on the admin thread's
+    /// client) and calls \a done with the `Stats` JSON.
+    static void readStats(const std::shared_ptr<const ApiContext> &context, QObject *receiver,
+                          std::function<void(const QJsonObject &)> done);
     /// `SaleStatus` of docs/api.md (stock and pending from \a inventories; a product missing
     /// there, as when Redis is down, shows the database's stock and no pending).
     static QJsonObject saleStatus(const ApiContext &context, const catalog::SaleRecord &sale,
