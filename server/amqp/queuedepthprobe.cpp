@@ -19,6 +19,7 @@ public:
         : m_probe(probe)
         , m_url(std::move(url))
         , m_topology(std::move(topology))
+        , m_timer(this) // a child, so it moves to the probe's thread with the session
     {
         connect(&m_timer, &QTimer::timeout, this, &QueueDepthSession::probe);
     }
@@ -61,17 +62,23 @@ private:
             failed(m_error);
             return;
         }
-        if (std::exchange(m_failing, false))
+        if (std::exchange(m_warned, false))
             qCInfo(lcAmqp).noquote() << "queue depth readable again at" << m_url.displayName();
+        m_failingSinceMs = 0;
         m_probe.store({orders->first, orders->second, dead->first,
                        QDateTime::currentMSecsSinceEpoch()});
     }
 
     void failed(const QString &error)
     {
-        if (!std::exchange(m_failing, true))
+        // Once per spell, and only once the figure has gone stale: at start-up the queue
+        // may not be declared yet by the publisher.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (m_failingSinceMs == 0)
+            m_failingSinceMs = now;
+        if (now - m_failingSinceMs >= 5000 && !std::exchange(m_warned, true))
             qCWarning(lcAmqp).noquote()
-                << "cannot read the orders queue's depth (the figure goes stale):" << error;
+                << "cannot read the orders queue's depth (the figure is stale):" << error;
     }
 
     QueueDepthProbe &m_probe;
@@ -80,7 +87,8 @@ private:
     AmqpConnection m_connection;
     QTimer m_timer;
     QString m_error;
-    bool m_failing = false;
+    qint64 m_failingSinceMs = 0; ///< when the current spell of failures began; 0: none
+    bool m_warned = false; ///< the current spell was logged
 };
 
 QueueDepthProbe::QueueDepthProbe(AmqpUrl url, AmqpTopology topology, QObject *parent)
