@@ -79,8 +79,8 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
         makePanel(tr("Stock left per product"), tr("units"), QStringLiteral("stock.png")));
     m_panels.append(
         makePanel(tr("Order queue depth"), tr("messages"), QStringLiteral("queue.png")));
-    m_panels.append(makePanel(tr("Buy latency, whole site"), tr("ms"),
-                              QStringLiteral("latency.png")));
+    m_panels.append(
+        makePanel(tr("Buy latency, whole site"), tr("ms"), QStringLiteral("latency.png")));
     m_panels.append(makePanel(tr("Order lag: reservation to committed order"), tr("ms"),
                               QStringLiteral("orderlag.png")));
     // Eight outcomes and many products do not fit below a chart: their legends go right.
@@ -95,8 +95,7 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
             addSeries(m_panels[RequestsPanel], outcomeLabel(outcome), outcomeColour(outcome)));
     m_orders = addSeries(m_panels[OrdersPanel], tr("Orders"), QColor(0x15, 0x65, 0xc0));
     m_queue = addSeries(m_panels[QueuePanel], tr("Waiting in RabbitMQ"), QColor(0x6d, 0x4c, 0x41));
-    m_deadLetters =
-        addSeries(m_panels[QueuePanel], tr("Dead letters"), QColor(0xc6, 0x28, 0x28));
+    m_deadLetters = addSeries(m_panels[QueuePanel], tr("Dead letters"), QColor(0xc6, 0x28, 0x28));
     m_latencyP50 = addSeries(m_panels[LatencyPanel], tr("p50"), QColor(0x15, 0x65, 0xc0));
     m_latencyP99 = addSeries(m_panels[LatencyPanel], tr("p99"), QColor(0xef, 0x6c, 0x00));
     m_orderLagP50 = addSeries(m_panels[OrderLagPanel], tr("p50"), QColor(0x15, 0x65, 0xc0));

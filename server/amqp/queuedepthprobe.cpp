@@ -65,8 +65,8 @@ private:
         if (std::exchange(m_warned, false))
             qCInfo(lcAmqp).noquote() << "queue depth readable again at" << m_url.displayName();
         m_failingSinceMs = 0;
-        m_probe.store({orders->first, orders->second, dead->first,
-                       QDateTime::currentMSecsSinceEpoch()});
+        m_probe.store(
+            {orders->first, orders->second, dead->first, QDateTime::currentMSecsSinceEpoch()});
     }
 
     void failed(const QString &error)

@@ -217,7 +217,8 @@ Status Server::startHttp()
         m_figures->start();
     }
     // RabbitMQ's own count of the orders queue, for the admin API's stats.
-    m_queueDepth = std::make_unique<amqp::QueueDepthProbe>(amqpUrl.value(), publisherOptions.topology);
+    m_queueDepth =
+        std::make_unique<amqp::QueueDepthProbe>(amqpUrl.value(), publisherOptions.topology);
     m_queueDepth->start();
     m_refresher->start();
 

@@ -366,15 +366,13 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
 }
 
 QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventories,
-                            const metrics::FiguresReader::Reading &figures, bool current)
+                            const metrics::SiteFigures &site, bool current)
 {
     using metrics::Histogram;
-    const metrics::SiteFigures &site = figures.site;
     adminapi::Stats stats;
     // The rates are those of one whole second, the latest every live instance published.
-    stats.time = QDateTime::fromMSecsSinceEpoch(site.second > 0 ? (site.second + 1) * 1000
-                                                                : nowMs(),
-                                                Qt::UTC);
+    stats.time = QDateTime::fromMSecsSinceEpoch(
+        site.second > 0 ? (site.second + 1) * 1000 : nowMs(), Qt::UTC);
     stats.instances = site.apiInstances;
     stats.workers = site.workerInstances;
     for (int i = 0; i < metrics::outcomeCount; ++i)
@@ -424,16 +422,28 @@ QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventorie
 }
 
 void AdminApi::readStats(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
-                         std::function<void(const QJsonObject &)> done)
+                         qint64 afterSecond,
+                         std::function<void(const QList<QJsonObject> &, qint64)> done)
 {
-    readInventories(scheduledIds(*ctx), context,
-                    [ctx, context, done = std::move(done)](const Inventories &inv) {
-                        readFigures(*ctx, context,
-                                    [ctx, inv, done](const metrics::FiguresReader::Reading &r,
-                                                     bool current) {
-                                        done(stats(*ctx, inv, r, current));
-                                    });
-                    });
+    readInventories(
+        scheduledIds(*ctx), context,
+        [ctx, context, afterSecond, done = std::move(done)](const Inventories &inv) {
+            readFigures(*ctx, context,
+                        [ctx, inv, afterSecond, done](const metrics::FiguresReader::Reading &r,
+                                                      bool current) {
+                            const qint64 latest = r.site.second;
+                            QList<QJsonObject> list;
+                            // Seconds skipped since the last message (timers drift), from the
+                            // history every record carries; a few at most.
+                            if (current && afterSecond > 0 && latest > afterSecond)
+                                for (qint64 s = std::max(afterSecond + 1, latest - 4); s < latest;
+                                     ++s)
+                                    list.append(stats(*ctx, inv,
+                                                      metrics::SiteFigures::sum(r.live, s), true));
+                            list.append(stats(*ctx, inv, r.site, current));
+                            done(list, latest);
+                        });
+        });
 }
 
 void AdminApi::install(QHttpServer &server) const
@@ -664,9 +674,10 @@ void AdminApi::install(QHttpServer &server) const
     server.route(QStringLiteral("/admin/stats"), Method::Get,
                  guarded([ctx, self](const QHttpServerRequest &, QHttpServerResponder &&responder) {
                      DeferredAnswer answer(std::move(responder));
-                     readStats(ctx, self, [answer](const QJsonObject &json) mutable {
-                         answer.send(jsonResponse(json));
-                     });
+                     readStats(ctx, self, 0,
+                               [answer](const QList<QJsonObject> &json, qint64) mutable {
+                                   answer.send(jsonResponse(json.constLast()));
+                               });
                  }));
     refuseOtherMethods(server, QStringLiteral("/admin/stats"), QStringLiteral("GET"));
 
@@ -684,8 +695,14 @@ void AdminApi::install(QHttpServer &server) const
                          .write(std::move(responder));
                  });
     auto *timer = new QTimer(&server);
-    timer->setInterval(1000);
+    timer->setInterval(500);
     auto clients = std::make_shared<QList<QWebSocket *>>();
+    struct Sent
+    {
+        qint64 second = 0; ///< the last second the feed sent
+        qint64 atMs = 0; ///< when
+    };
+    auto lastSent = std::make_shared<Sent>();
     QObject::connect(
         &server, &QHttpServer::newWebSocketConnection, &server, [ctx, self, clients, timer] {
             while (self->hasPendingWebSocketConnections()) {
@@ -708,23 +725,33 @@ void AdminApi::install(QHttpServer &server) const
                     clients->removeAll(socket);
                     socket->deleteLater();
                 });
-                readStats(ctx, socket, [socket](const QJsonObject &json) {
-                    socket->sendTextMessage(
-                        QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
+                readStats(ctx, socket, 0, [socket](const QList<QJsonObject> &json, qint64) {
+                    socket->sendTextMessage(QString::fromUtf8(
+                        QJsonDocument(json.constLast()).toJson(QJsonDocument::Compact)));
                 });
                 if (!timer->isActive())
                     timer->start();
             }
         });
-    QObject::connect(timer, &QTimer::timeout, &server, [ctx, self, clients, timer] {
+    QObject::connect(timer, &QTimer::timeout, &server, [ctx, self, clients, timer, lastSent] {
         if (clients->isEmpty())
             return timer->stop();
-        readStats(ctx, self, [clients](const QJsonObject &json) {
-            const QString message =
-                QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
-            for (QWebSocket *socket : std::as_const(*clients))
-                socket->sendTextMessage(message);
-        });
+        // Each second once, in order: the feed polls twice a second and sends what is new.
+        readStats(ctx, self, lastSent->second,
+                  [clients, lastSent](const QList<QJsonObject> &json, qint64 latest) {
+                      // Nothing new: the same again once a second all the same (stale
+                      // figures while Redis is down, the breakers and stock still current).
+                      if (latest <= lastSent->second && nowMs() - lastSent->atMs < 1000)
+                          return;
+                      lastSent->second = std::max(lastSent->second, latest);
+                      lastSent->atMs = nowMs();
+                      for (const QJsonObject &stats : json) {
+                          const QString message = QString::fromUtf8(
+                              QJsonDocument(stats).toJson(QJsonDocument::Compact));
+                          for (QWebSocket *socket : std::as_const(*clients))
+                              socket->sendTextMessage(message);
+                      }
+                  });
     });
 
     installMissingHandler(server);

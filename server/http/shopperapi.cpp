@@ -5,6 +5,7 @@
 #include "catalogstore.h"
 #include "circuitbreaker.h"
 #include "deferredanswer.h"
+#include "figurespublisher.h"
 #include "healthregistry.h"
 #include "jsonresponse.h"
 #include "killswitch.h"
@@ -17,14 +18,13 @@
 #include "reservationpublisher.h"
 #include "routehelpers.h"
 #include "salecatalog.h"
-#include "figurespublisher.h"
 #include "salemetrics.h"
-#include "workerapi.h"
 #include "salescripts.h"
 #include "sessiontokens.h"
 #include "shopperorders.h"
 #include "sqlexecutor.h"
 #include "userstore.h"
+#include "workerapi.h"
 
 #include <QDateTime>
 #include <QHttpServer>
@@ -394,8 +394,8 @@ void ShopperApi::install(QHttpServer &server) const
                 || ctx->publisher->backlog() >= ctx->maxPublishBacklog)
                 return refuse(Outcome::Degraded, catchingBreath());
             // 6 reserve, 7 publish, 8 answer
-            auto reserve = [ctx, self, scripts = *scripts, goodsId, started, userId = session->userId,
-                            answer = DeferredAnswer(std::move(responder)),
+            auto reserve = [ctx, self, scripts = *scripts, goodsId, started,
+                            userId = session->userId, answer = DeferredAnswer(std::move(responder)),
                             held =
                                 std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket))] {
                 reserveAndAnswer(ctx, self, scripts, goodsId, userId, answer, held, started);
@@ -536,7 +536,8 @@ void ShopperApi::install(QHttpServer &server) const
     refuseOtherMethods(server, QStringLiteral("/readyz"), QStringLiteral("GET"));
 
     server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [ctx] {
-        metrics::PrometheusText out(metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
+        metrics::PrometheusText out(
+            metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
         ctx->metrics->writePrometheus(out);
         out.family("flashsale_in_flight_requests", "gauge", "Buy requests in flight.");
         out.sample("flashsale_in_flight_requests", ctx->admission->inFlight());

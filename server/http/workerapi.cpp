@@ -59,7 +59,8 @@ void writeWorkerFamilies(metrics::PrometheusText &out, const orders::WorkerRole 
 
 void WorkerApi::writeMetrics(const orders::WorkerRole &role, QByteArray &text)
 {
-    metrics::PrometheusText out(metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
+    metrics::PrometheusText out(
+        metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
     writeWorkerFamilies(out, role);
     text += out.text();
 }
@@ -82,7 +83,8 @@ void WorkerApi::install(QHttpServer &server) const
     refuseOtherMethods(server, QStringLiteral("/readyz"), QStringLiteral("GET"));
 
     server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [health, role] {
-        metrics::PrometheusText out(metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
+        metrics::PrometheusText out(
+            metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
         writeWorkerFamilies(out, *role);
         writeDependencies(out, *health);
         return QHttpServerResponse(metrics::PrometheusText::contentType(), out.text());

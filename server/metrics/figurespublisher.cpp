@@ -93,42 +93,41 @@ void FiguresReader::read(redis::Redis &redis, const QString &site, QObject *cont
                          std::function<void(const Reading &)> done)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    redis.command(
-        {"ZRANGEBYSCORE", FigureKeys::index(site), QByteArray::number(now - FigureKeys::ttlMs),
-         "+inf"},
-        context, [&redis, site, context, done](const redis::RedisReply &names) {
-            Reading reading;
-            if (names.isError()) {
-                reading.error = names.toString();
-                return done(reading);
-            }
-            QList<QByteArray> keys {"MGET"};
-            for (const redis::RedisReply &name : names.elements())
-                keys.append(FigureKeys::record(site, name.bytes()));
-            if (keys.size() == 1) {
-                reading.ok = true;
-                return done(reading);
-            }
-            redis.command(keys, context, [done](const redis::RedisReply &records) {
-                Reading reading;
-                if (records.isError()) {
-                    reading.error = records.toString();
-                    return done(reading);
-                }
-                reading.ok = true;
-                for (const redis::RedisReply &record : records.elements()) {
-                    if (record.isNil())
-                        continue; // expired: that instance stopped publishing
-                    if (auto figures = InstanceFigures::fromJson(record.bytes()))
-                        reading.live.append(*figures);
-                    else
-                        qCWarning(lcFigures) << "ignoring unreadable live figures"
-                                             << record.bytes().left(200);
-                }
-                reading.site = SiteFigures::sum(reading.live);
-                done(reading);
-            });
-        });
+    redis.command({"ZRANGEBYSCORE", FigureKeys::index(site),
+                   QByteArray::number(now - FigureKeys::ttlMs), "+inf"},
+                  context, [&redis, site, context, done](const redis::RedisReply &names) {
+                      Reading reading;
+                      if (names.isError()) {
+                          reading.error = names.toString();
+                          return done(reading);
+                      }
+                      QList<QByteArray> keys {"MGET"};
+                      for (const redis::RedisReply &name : names.elements())
+                          keys.append(FigureKeys::record(site, name.bytes()));
+                      if (keys.size() == 1) {
+                          reading.ok = true;
+                          return done(reading);
+                      }
+                      redis.command(keys, context, [done](const redis::RedisReply &records) {
+                          Reading reading;
+                          if (records.isError()) {
+                              reading.error = records.toString();
+                              return done(reading);
+                          }
+                          reading.ok = true;
+                          for (const redis::RedisReply &record : records.elements()) {
+                              if (record.isNil())
+                                  continue; // expired: that instance stopped publishing
+                              if (auto figures = InstanceFigures::fromJson(record.bytes()))
+                                  reading.live.append(*figures);
+                              else
+                                  qCWarning(lcFigures) << "ignoring unreadable live figures"
+                                                       << record.bytes().left(200);
+                          }
+                          reading.site = SiteFigures::sum(reading.live);
+                          done(reading);
+                      });
+                  });
 }
 
 } // namespace flashsale::metrics

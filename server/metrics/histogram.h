@@ -20,8 +20,8 @@ class Histogram
 {
 public:
     /// Upper bounds of the buckets in ms; a last, unbounded bucket follows.
-    static constexpr std::array<double, 19> boundsMs {0.1,  0.25, 0.5,  1,    2.5,    5,    10,
-                                                      25,   50,   100,  250,  500,    1000, 2500,
+    static constexpr std::array<double, 19> boundsMs {0.1,  0.25,  0.5,   1,     2.5,   5,    10,
+                                                      25,   50,    100,   250,   500,   1000, 2500,
                                                       5000, 10000, 30000, 60000, 300000};
     static constexpr int bucketCount = int(boundsMs.size()) + 1;
     /// Counts per bucket (not cumulative), the last one unbounded.
@@ -63,7 +63,8 @@ private:
         std::array<std::atomic<qint64>, bucketCount> counts {};
     };
     std::array<std::atomic<qint64>, bucketCount> m_counts {};
-    std::atomic<qint64> m_sumUs = 0; ///< sum in microseconds (an atomic double is not lock-free everywhere)
+    std::atomic<qint64> m_sumUs =
+        0; ///< sum in microseconds (an atomic double is not lock-free everywhere)
     std::array<Slot, secondsKept + 2> m_slots;
 };
 

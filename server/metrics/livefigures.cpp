@@ -114,17 +114,24 @@ std::optional<InstanceFigures> InstanceFigures::fromJson(const QByteArray &json)
     return figures;
 }
 
-SiteFigures SiteFigures::sum(const QList<InstanceFigures> &live)
+qint64 SiteFigures::latestSecond(const QList<InstanceFigures> &live)
+{
+    qint64 freshest = 0;
+    for (const InstanceFigures &instance : live)
+        freshest = std::max(freshest, instance.upTo());
+    // Instances publish once a second at their own moment, so the freshest are at most a
+    // second apart: one whose timer fires later waits for the others' next second.
+    qint64 second = freshest;
+    for (const InstanceFigures &instance : live)
+        if (instance.upTo() >= freshest - 1)
+            second = std::min(second, instance.upTo());
+    return second;
+}
+
+SiteFigures SiteFigures::sum(const QList<InstanceFigures> &live, qint64 second)
 {
     SiteFigures site;
-    // The latest second every live instance has published: an instance whose timer fires
-    // later in the second, or late on a loaded machine, holds the others back rather than
-    // being counted as silent.
-    for (const InstanceFigures &instance : live) {
-        if (instance.seconds.isEmpty())
-            continue;
-        site.second = site.second == 0 ? instance.upTo() : std::min(site.second, instance.upTo());
-    }
+    site.second = second > 0 ? second : latestSecond(live);
     if (site.second == 0)
         return site;
     for (const InstanceFigures &instance : live) {

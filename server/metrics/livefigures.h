@@ -66,8 +66,13 @@ struct SiteFigures
     Histogram::Counts latency {}; ///< merged buy latency histograms of that second
     Histogram::Counts orderLag {}; ///< merged order lag histograms of that second
 
-    /// Sums \a live (records of live instances, see FiguresReader).
-    static SiteFigures sum(const QList<InstanceFigures> &live);
+    /// The latest second every live instance has published, leaving out instances more than
+    /// a second behind the freshest (stopped, or their timer late): they would hold the
+    /// whole site's figures back. 0 when no instance published any.
+    static qint64 latestSecond(const QList<InstanceFigures> &live);
+    /// Sums \a live (records of live instances, see FiguresReader) for \a second (0: the
+    /// latestSecond()). An instance that has not published that second adds nothing to it.
+    static SiteFigures sum(const QList<InstanceFigures> &live, qint64 second = 0);
 };
 
 } // namespace flashsale::metrics

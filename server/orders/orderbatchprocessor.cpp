@@ -152,8 +152,7 @@ void OrderBatchProcessor::countOutcomes(const QList<OrderOutcome> &outcomes,
             ++m_stats.ordersCreated;
             if (m_options.metrics)
                 m_options.metrics->orderCreated(reservedAt.value(o.reservation));
-        }
-        else if (o.kind == OrderOutcome::Kind::AlreadyCreated)
+        } else if (o.kind == OrderOutcome::Kind::AlreadyCreated)
             ++m_stats.alreadyCreated;
         else
             ++m_stats.rejected;

@@ -92,7 +92,8 @@ class tst_E2eLiveFigures : public QObject
 
     QJsonObject stats(const ServerProcess &server)
     {
-        const ShopClient::Reply reply = m_client.adminCall(server, "GET", QStringLiteral("/admin/stats"));
+        const ShopClient::Reply reply =
+            m_client.adminCall(server, "GET", QStringLiteral("/admin/stats"));
         if (reply.status != 200)
             return {};
         m_seconds.insert(secondOf(reply.body), reply.body);
@@ -117,8 +118,8 @@ class tst_E2eLiveFigures : public QObject
 
     int ordersOf(qint64 goodsId)
     {
-        return scalar(QStringLiteral("SELECT count(*) FROM miaosha_order WHERE goods_id = %1")
-                          .arg(goodsId));
+        return scalar(
+            QStringLiteral("SELECT count(*) FROM miaosha_order WHERE goods_id = %1").arg(goodsId));
     }
 
     QUrl workerUrl(const QString &path) const { return m_worker.baseUrl().resolved(QUrl(path)); }
@@ -134,12 +135,10 @@ private Q_SLOTS:
         QVERIFY2(m_api2.start(api, env), qPrintable(m_api2.output()));
         // One consumer holding one message at a time: what the worker has not taken stays
         // ready in the queue, where RabbitMQ counts it.
-        QVERIFY2(m_worker.start(ShopClient::serverArgs({QStringLiteral("--role"),
-                                                        QStringLiteral("worker"),
-                                                        QStringLiteral("--workers"),
-                                                        QStringLiteral("1"),
-                                                        QStringLiteral("--worker-prefetch"),
-                                                        QStringLiteral("1")}),
+        QVERIFY2(m_worker.start(ShopClient::serverArgs(
+                                    {QStringLiteral("--role"), QStringLiteral("worker"),
+                                     QStringLiteral("--workers"), QStringLiteral("1"),
+                                     QStringLiteral("--worker-prefetch"), QStringLiteral("1")}),
                                 env),
                  qPrintable(m_worker.output()));
     }
@@ -161,10 +160,11 @@ private Q_SLOTS:
                                  10'000);
         QTRY_COMPARE_WITH_TIMEOUT(m_client.call("GET", workerUrl(QStringLiteral("/readyz"))).status,
                                   200, 20'000);
-        QTRY_COMPARE_WITH_TIMEOUT(m_client.call("GET", workerUrl(QStringLiteral("/healthz"))).status,
-                                  200, 20'000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_client.call("GET", workerUrl(QStringLiteral("/healthz"))).status, 200, 20'000);
 
-        const ShopClient::Reply metrics = m_client.call("GET", workerUrl(QStringLiteral("/metrics")));
+        const ShopClient::Reply metrics =
+            m_client.call("GET", workerUrl(QStringLiteral("/metrics")));
         QCOMPARE(metrics.status, 200);
         QVERIFY2(metrics.raw.contains("# TYPE flashsale_order_lag_seconds histogram"),
                  metrics.raw.constData());
@@ -296,11 +296,15 @@ private Q_SLOTS:
                 QVERIFY(latency.value(QStringLiteral("p50")).toDouble() > 0);
             }
             sawLag = sawLag
-                || s.value(QStringLiteral("orderLagMs")).toObject().value(QStringLiteral("count")).toInt()
+                || s.value(QStringLiteral("orderLagMs"))
+                        .toObject()
+                        .value(QStringLiteral("count"))
+                        .toInt()
                     > 0;
         }
         qInfo() << "orders per second summed" << orders << "orders made" << loadShoppers;
-        QVERIFY2(qAbs(orders - loadShoppers) <= 0.1 * loadShoppers, qPrintable(QString::number(orders)));
+        QVERIFY2(qAbs(orders - loadShoppers) <= 0.1 * loadShoppers,
+                 qPrintable(QString::number(orders)));
         QVERIFY(sawAccepted);
         QVERIFY(sawLatency);
         QVERIFY(sawLag);
@@ -331,7 +335,8 @@ private Q_SLOTS:
         int deepest = 0;
         QJsonObject seen;
         QTRY_VERIFY2_WITH_TIMEOUT(
-            (deepest = qMax(deepest, (seen = stats(m_api1)).value(QStringLiteral("queueDepth")).toInt()))
+            (deepest =
+                 qMax(deepest, (seen = stats(m_api1)).value(QStringLiteral("queueDepth")).toInt()))
                 > 0,
             QJsonDocument(seen).toJson(QJsonDocument::Compact).constData(), 15'000);
         qInfo() << "queue depth while the worker was stopped:" << deepest;

@@ -179,17 +179,18 @@ private Q_SLOTS:
                                 QStringLiteral("--redis-url"),    services.redisUrl(),
                                 QStringLiteral("--amqp-url"),     services.amqpUrl(),
                                 QStringLiteral("--admin-token"),  kToken};
-        QVERIFY2(m_server.start(args + QStringList {QStringLiteral("--role"), QStringLiteral("api")},
-                                QProcessEnvironment::systemEnvironment()),
-                 qPrintable(m_server.output()));
+        QVERIFY2(
+            m_server.start(args + QStringList {QStringLiteral("--role"), QStringLiteral("api")},
+                           QProcessEnvironment::systemEnvironment()),
+            qPrintable(m_server.output()));
         QVERIFY2(m_server.adminUrl().isValid(), qPrintable(m_server.output()));
         QVERIFY(TestServices::offsetGoodsIds(m_databaseUrl));
-        QVERIFY2(m_worker.start(args
-                                    + QStringList {QStringLiteral("--role"), QStringLiteral("worker"),
-                                                   QStringLiteral("--workers"), QStringLiteral("1"),
-                                                   QStringLiteral("--worker-prefetch"),
-                                                   QStringLiteral("1")},
-                                QProcessEnvironment::systemEnvironment()),
+        QVERIFY2(m_worker.start(
+                     args
+                         + QStringList {QStringLiteral("--role"), QStringLiteral("worker"),
+                                        QStringLiteral("--workers"), QStringLiteral("1"),
+                                        QStringLiteral("--worker-prefetch"), QStringLiteral("1")},
+                     QProcessEnvironment::systemEnvironment()),
                  qPrintable(m_worker.output()));
     }
 
@@ -334,21 +335,25 @@ private Q_SLOTS:
         QStringList tokens;
         for (int i = 0; i < 6; ++i)
             tokens.append(shopperToken(QStringLiteral("chart-shopper-%1").arg(i)));
-        const HttpResult path = request(
-            "GET", shopper(QStringLiteral("/api/sales/%1/path").arg(id)), {}, tokens.first());
-        QCOMPARE(path.status, 200);
-        const QUrl buy = shopper(QStringLiteral("/api/sales/%1/%2/orders")
-                                     .arg(id)
-                                     .arg(path.body.value(QStringLiteral("path")).toString()));
+        // Each shopper's own secret path.
+        QList<QUrl> buys;
+        for (const QString &token : std::as_const(tokens)) {
+            const HttpResult path =
+                request("GET", shopper(QStringLiteral("/api/sales/%1/path").arg(id)), {}, token);
+            QCOMPARE(path.status, 200);
+            buys.append(shopper(QStringLiteral("/api/sales/%1/%2/orders")
+                                    .arg(id)
+                                    .arg(path.body.value(QStringLiteral("path")).toString())));
+        }
         const qint64 pointsBefore = window.charts()->requestPoints();
         QCOMPARE(window.charts()->queuePeak(), 0.0);
 
-        // The worker stopped: each shopper's one buy, one by one (a message each), waits
-        // in RabbitMQ, where the server reads its count for the queue chart.
+        // The worker stopped: each shopper's one buy, one by one, waits in RabbitMQ, where
+        // the server reads its count for the queue chart.
         const pid_t worker = pid_t(m_worker.process().processId());
         QCOMPARE(::kill(worker, SIGSTOP), 0);
-        for (const QString &token : tokens)
-            QCOMPARE(request("POST", buy, {}, token).status, 202);
+        for (qsizetype i = 0; i < tokens.size(); ++i)
+            QCOMPARE(request("POST", buys[i], {}, tokens[i]).status, 202);
         // Then a small load: concurrent buys for three seconds (repeats are answered as
         // duplicates or too_frequent, which the charts count too).
         QElapsedTimer clock;
@@ -356,9 +361,9 @@ private Q_SLOTS:
         int sent = 0;
         int answered = 0;
         while (clock.elapsed() < 3000) {
-            for (const QString &token : tokens) {
-                QNetworkRequest req(buy);
-                req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+            for (qsizetype i = 0; i < tokens.size(); ++i) {
+                QNetworkRequest req(buys[i]);
+                req.setRawHeader("Authorization", "Bearer " + tokens[i].toUtf8());
                 QNetworkReply *reply = m_network.post(req, QByteArray());
                 ++sent;
                 connect(reply, &QNetworkReply::finished, this, [reply, &answered] {

@@ -53,8 +53,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("queueStale");
         QTest::addColumn<bool>("ratesStale");
         QTest::newRow("current") << QStringList() << qint64(1500) << false << false;
-        QTest::newRow("queue unread") << QStringList {QStringLiteral("queueDepth")} << qint64(1500)
-                                      << true << false;
+        QTest::newRow("queue unread")
+            << QStringList {QStringLiteral("queueDepth")} << qint64(1500) << true << false;
         QTest::newRow("no message for long") << QStringList() << qint64(20'000) << true << true;
     }
 

@@ -135,9 +135,8 @@ private Q_SLOTS:
         Histogram::add(site, b.countsIn(at / 1000));
         QCOMPARE(Histogram::total(site), qint64(fast + slow));
         const double p50 = Histogram::quantile(site, 0.5);
-        const double averaged =
-            (Histogram::quantile(a.countsIn(at / 1000), 0.5)
-             + Histogram::quantile(b.countsIn(at / 1000), 0.5))
+        const double averaged = (Histogram::quantile(a.countsIn(at / 1000), 0.5)
+                                 + Histogram::quantile(b.countsIn(at / 1000), 0.5))
             / 2;
         if (fast > slow) {
             QVERIFY2(p50 <= 1, qPrintable(QString::number(p50)));
@@ -239,10 +238,10 @@ private Q_SLOTS:
             return f;
         };
         // One API instance is a second behind: the site is read at its last second.
-        const SiteFigures site = SiteFigures::sum(
-            {figures(InstanceFigures::Role::Api, {98, 99, 100}, 10),
-             figures(InstanceFigures::Role::Api, {97, 98, 99}, 5),
-             figures(InstanceFigures::Role::Worker, {98, 99, 100}, 7)});
+        const SiteFigures site =
+            SiteFigures::sum({figures(InstanceFigures::Role::Api, {98, 99, 100}, 10),
+                              figures(InstanceFigures::Role::Api, {97, 98, 99}, 5),
+                              figures(InstanceFigures::Role::Worker, {98, 99, 100}, 7)});
         QCOMPARE(site.second, 99);
         QCOMPARE(site.apiInstances, 2);
         QCOMPARE(site.workerInstances, 1);
@@ -251,6 +250,18 @@ private Q_SLOTS:
         QCOMPARE(site.orders, 22);
         QCOMPARE(Histogram::total(site.latency), 22);
         QCOMPARE(SiteFigures::sum({}).second, 0);
+
+        // One stopped three seconds ago does not hold the site back; it is still counted
+        // live (until its record expires) but adds nothing to seconds it did not publish.
+        const QList<InstanceFigures> withStopped {
+            figures(InstanceFigures::Role::Api, {98, 99, 100}, 10),
+            figures(InstanceFigures::Role::Worker, {95, 96, 97}, 7)};
+        QCOMPARE(SiteFigures::latestSecond(withStopped), 100);
+        const SiteFigures later = SiteFigures::sum(withStopped);
+        QCOMPARE(later.orders, 10);
+        QCOMPARE(later.workerInstances, 1);
+        // An earlier second on request, from the history each record carries.
+        QCOMPARE(SiteFigures::sum(withStopped, 97).orders, 7);
     }
 };
 
