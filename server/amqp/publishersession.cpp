@@ -318,8 +318,15 @@ void PublisherSession::shutdown()
         finish(std::move(left),
                Status::failure(QStringLiteral("the order publisher stopped before the broker "
                                               "confirmed")));
+    // Everything this thread made goes with it, on it: the owner deletes only the shell.
     delete m_notifier;
     m_notifier = nullptr;
+    delete m_batchTimer;
+    m_batchTimer = nullptr;
+    delete m_housekeepingTimer;
+    m_housekeepingTimer = nullptr;
+    delete m_reconnectTimer;
+    m_reconnectTimer = nullptr;
     m_connection.close();
     m_stats.connected = false;
 }

@@ -50,17 +50,33 @@ Server::Server(ServerConfig config, QObject *parent)
 
 Server::~Server()
 {
-    // Listeners first: no request may reach a service that is being destroyed.
+    // Each part stops before what it uses, and on its own thread (every component's stop()
+    // does its thread's part there), so that nothing is left for the process exit.
+    // 1. The listeners: no request reaches a service from now on. A buy whose reservation
+    //    Redis made but whose answer had not come back yet has no 202; it stays in the
+    //    pending set, and the reconciler publishes it.
     m_shopperListeners.reset();
     m_adminListeners.reset();
-    // What listens to the events client goes before the client (it is a member).
+    // 2. This thread's Redis users, then its client.
     delete m_heartbeat;
+    m_heartbeat = nullptr;
     delete m_events;
+    m_events = nullptr;
+    m_eventsRedis.reset();
+    // 3. Every reservation answered 202 was handed to the publisher: it publishes what it
+    //    holds and waits for the broker's confirms; what is not confirmed stays pending in
+    //    Redis for the reconciler (of this or any instance).
     if (m_publisher)
         m_publisher->stop();
     m_payments.reset();
+    // 4. The catalog's reloads run on the SQL pool: the refresher first, then the pool,
+    //    which closes each thread's connection on that thread.
+    delete m_refresher;
+    m_refresher = nullptr;
     if (m_sql)
-        m_sql->waitForDone();
+        m_sql->stop();
+    // 5. The worker role: consumers first (what is not acked goes back to the queue).
+    m_workerRole.reset();
     m_probeThread.quit();
     m_probeThread.wait();
 }
@@ -116,8 +132,9 @@ Status Server::startDatabase()
                         << "PostgreSQL is" << (up ? "up:" : "down:") << detail;
                 m_health.report(postgresName, up, detail);
             });
+    // The first call on the thread, before its event loop runs.
+    connect(&m_probeThread, &QThread::started, m_databaseProbe, &db::DatabaseProbe::start);
     m_probeThread.start();
-    QMetaObject::invokeMethod(m_databaseProbe, &db::DatabaseProbe::start, Qt::QueuedConnection);
     return Status::success();
 }
 

@@ -182,7 +182,7 @@ private Q_SLOTS:
         QVERIFY(TestServices::offsetGoodsIds(m_databaseUrl));
     }
 
-    void cleanupTestCase() { m_server.stop(); }
+    void cleanupTestCase() { QCOMPARE(m_server.stop(), 0); }
 
     void wrongTokenIsRefusedClearly()
     {
