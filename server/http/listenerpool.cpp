@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -102,22 +103,29 @@ Result<quint16> ListenerPool::start(const QHostAddress &address, quint16 port, i
         thread->setObjectName(QStringLiteral("%1-%2").arg(m_name).arg(i));
         auto *context = new QObject;
         context->moveToThread(thread);
-        thread->start();
-        bool ok = false;
+        // Set up on the thread as it starts, before its event loop runs.
+        std::promise<bool> served;
         const int fd = fds[i];
-        runOnThreadAndWait(context, [context, fd, setup, maxUnansweredBytes, &ok] {
-            auto *tcp = new ConnectionGuard(maxUnansweredBytes);
-            if (!tcp->setSocketDescriptor(fd)) {
-                qCCritical(lcListener)
-                    << "cannot adopt the listening socket:" << tcp->errorString();
-                delete tcp;
-                return;
-            }
-            auto *http = new QHttpServer(context);
-            setup(*http);
-            http->bind(tcp); // the server takes the QTcpServer as its child
-            ok = true;
-        });
+        const QMetaObject::Connection setUp = connect(
+            thread, &QThread::started, context,
+            [context, fd, setup, maxUnansweredBytes, &served] {
+                auto *tcp = new ConnectionGuard(maxUnansweredBytes);
+                if (!tcp->setSocketDescriptor(fd)) {
+                    qCCritical(lcListener)
+                        << "cannot adopt the listening socket:" << tcp->errorString();
+                    delete tcp;
+                    served.set_value(false);
+                    return;
+                }
+                auto *http = new QHttpServer(context);
+                setup(*http);
+                http->bind(tcp); // the server takes the QTcpServer as its child
+                served.set_value(true);
+            },
+            Qt::DirectConnection);
+        thread->start();
+        const bool ok = served.get_future().get();
+        disconnect(setUp);
         m_threads.append(thread);
         m_contexts.append(context);
         if (!ok) {

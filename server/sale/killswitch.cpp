@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <mutex>
 
 namespace flashsale::sale {
 

@@ -1,6 +1,7 @@
 #include "productbuckets.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace flashsale::sale {
 
