@@ -69,12 +69,13 @@ Server::~Server()
     if (m_publisher)
         m_publisher->stop();
     m_payments.reset();
-    // 4. The catalog's reloads run on the SQL pool: the refresher first, then the pool,
-    //    which closes each thread's connection on that thread.
-    delete m_refresher;
-    m_refresher = nullptr;
+    // 4. The SQL pool finishes what it runs (Qt 6.4 asserts when a QFuture continuation's
+    //    context, the refresher here, is gone before the future finishes) and closes each
+    //    thread's connection on that thread; then the refresher goes.
     if (m_sql)
         m_sql->stop();
+    delete m_refresher;
+    m_refresher = nullptr;
     // 5. The worker role: consumers first (what is not acked goes back to the queue).
     m_workerRole.reset();
     m_probeThread.quit();

@@ -26,10 +26,11 @@ SqlExecutor::~SqlExecutor()
 
 void SqlExecutor::stop()
 {
-    waitForDone();
-    // A connection belongs to the thread that opened it, so each pool thread closes its
-    // own: one job per thread, each held at the latch until all have started, so that no
-    // thread takes two (the pool starts threads up to its maximum for jobs that wait).
+    // A connection belongs to the thread that opened it, so each pool thread closes its own,
+    // before the pool ends its threads (QThreadPool::waitForDone() does; a connection left
+    // behind then is one nobody can close). One job per thread, queued behind the work
+    // already given, each held at the latch until all have started, so that no thread takes
+    // two (the pool starts threads up to its maximum for jobs that wait).
     const int threads = m_pool.maxThreadCount();
     const auto allStarted = std::make_shared<std::latch>(threads);
     for (int i = 0; i < threads; ++i) {
@@ -42,7 +43,8 @@ void SqlExecutor::stop()
         handoff::releaseTo(this);
         m_pool.start(job);
     }
-    waitForDone();
+    m_pool.waitForDone();
+    handoff::acquireFrom(this);
 }
 
 QString SqlExecutor::connectionName() const

@@ -37,22 +37,16 @@ public:
             QSqlDatabase db = connection();
             promise->addResult(work(db));
             promise->finish();
-            handoff::releaseTo(this); // to waitForDone()
+            handoff::releaseTo(this); // to stop()
         });
         handoff::releaseTo(this); // the pool's queue is Qt's, invisible to ThreadSanitizer
         m_pool.start(job);
         return future;
     }
 
-    /// Waits until every queued piece of work has run (for shutdown and tests).
-    void waitForDone()
-    {
-        m_pool.waitForDone();
-        handoff::acquireFrom(this);
-    }
-
-    /// Runs what is queued, then closes each thread's connection on its own thread. Work
-    /// given after this opens a connection again (and the destructor closes it).
+    /// Runs what is queued, then closes each thread's connection on its own thread and ends
+    /// the threads. Work given after this starts new threads (and connections), which the
+    /// destructor closes the same way.
     void stop();
 
 private:
