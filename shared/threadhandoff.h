@@ -8,6 +8,7 @@
 
 #if defined(FLASHSALE_TSAN)
 #include <sanitizer/tsan_interface.h>
+extern "C" void flashsale_tsan_acquire_posted_events(); // shared/tsan/qteventbridge.cpp
 #endif
 
 namespace flashsale {
@@ -29,6 +30,15 @@ inline void acquireFrom([[maybe_unused]] const void *token)
 {
 #if defined(FLASHSALE_TSAN)
     __tsan_acquire(const_cast<void *>(token));
+#endif
+}
+
+/// Once every other thread has ended: what they posted to this thread and it never
+/// delivered (destroyed with its receivers or the application) is theirs no more.
+inline void acquirePostedEvents()
+{
+#if defined(FLASHSALE_TSAN)
+    flashsale_tsan_acquire_posted_events();
 #endif
 }
 

@@ -50,6 +50,13 @@ const bool registered =
 
 } // namespace
 
+/// Called once every other thread has ended: events posted to this thread and never
+/// delivered are destroyed (with their arguments) when its objects or the application go.
+extern "C" __attribute__((visibility("default"))) void flashsale_tsan_acquire_posted_events()
+{
+    acquireBeforeEvent(nullptr);
+}
+
 extern "C" __attribute__((visibility("default"))) void g_main_context_wakeup(GMainContext *context)
 {
     static const auto wakeup = glibFunction<void (*)(GMainContext *)>("g_main_context_wakeup");
