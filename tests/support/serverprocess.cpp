@@ -1,7 +1,7 @@
 #include "serverprocess.h"
 
-#include <QDebug>
 #include <QDeadlineTimer>
+#include <QDebug>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
