@@ -3,6 +3,7 @@
 #include "layeredconfig.h"
 #include "server.h"
 #include "serverconfig.h"
+#include "threadhandoff.h"
 #include "unixsignalwatcher.h"
 
 #include <QCommandLineParser>
@@ -61,10 +62,14 @@ int main(int argc, char *argv[])
         QCoreApplication::quit();
     });
 
-    Server server(config.value());
-    if (Status started = server.start(); !started)
-        return fail(1, started.error());
-    const int code = app.exec();
+    int code = 0;
+    {
+        Server server(config.value());
+        if (Status started = server.start(); !started)
+            return fail(1, started.error());
+        code = app.exec();
+    } // every component stopped, on its own thread, and destroyed
+    handoff::acquirePostedEvents();
     qInfo("stopped");
     return code;
 }

@@ -1,5 +1,7 @@
 #include "amqpconsumer.h"
 
+#include "threadhandoff.h"
+
 #include <QHash>
 
 namespace flashsale::amqp {
@@ -41,15 +43,17 @@ void AmqpConsumer::start()
         return;
     m_started = true;
     m_session->moveToThread(&m_thread);
+    // The first call on the thread, before its event loop runs.
+    connect(&m_thread, &QThread::started, m_session, &ConsumerSession::initialize);
     m_thread.start();
-    QMetaObject::invokeMethod(m_session, &ConsumerSession::initialize, Qt::QueuedConnection);
 }
 
 void AmqpConsumer::stop()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_session, &ConsumerSession::shutdown, Qt::BlockingQueuedConnection);
+    // On its thread: its connection, notifier and timers are that thread's.
+    runOnThreadAndWait(m_session, [this] { m_session->shutdown(); });
     m_thread.quit();
     m_thread.wait();
 }

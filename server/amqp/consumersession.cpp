@@ -338,10 +338,11 @@ void ConsumerSession::requeueCounted(const QList<Delivery> &deliveries)
 void ConsumerSession::shutdown()
 {
     m_stopped = true;
-    if (m_housekeepingTimer)
-        m_housekeepingTimer->stop();
-    if (m_reconnectTimer)
-        m_reconnectTimer->stop();
+    // Everything this thread made goes with it, on it: the owner deletes only the shell.
+    delete m_housekeepingTimer;
+    m_housekeepingTimer = nullptr;
+    delete m_reconnectTimer;
+    m_reconnectTimer = nullptr;
     delete m_notifier;
     m_notifier = nullptr;
     m_connection.close(); // unacknowledged messages go back to the queue

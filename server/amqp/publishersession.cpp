@@ -31,7 +31,7 @@ void PublisherSession::enqueue(Reservation reservation, QObject *context, Publis
     bool wake = false;
     bool refused = false;
     {
-        QMutexLocker locker(&m_incomingLock);
+        const std::lock_guard locker(m_incomingLock);
         if (m_stopped) {
             refused = true;
         } else {
@@ -69,7 +69,7 @@ void PublisherSession::initialize()
 void PublisherSession::takeIncoming()
 {
     {
-        QMutexLocker locker(&m_incomingLock);
+        const std::lock_guard locker(m_incomingLock);
         for (Pending &p : m_incoming)
             m_waiting.push_back(std::move(p));
         m_incoming.clear();
@@ -118,7 +118,7 @@ void PublisherSession::connectToBroker()
     if (m_connection.isOpen())
         return;
     {
-        QMutexLocker locker(&m_incomingLock);
+        const std::lock_guard locker(m_incomingLock);
         if (m_stopped)
             return;
     }
@@ -171,7 +171,7 @@ void PublisherSession::connectionLost(const QString &reason)
     Q_EMIT disconnected(reason);
     bool stopped;
     {
-        QMutexLocker locker(&m_incomingLock);
+        const std::lock_guard locker(m_incomingLock);
         stopped = m_stopped;
     }
     if (!stopped && m_reconnectTimer) {
@@ -280,7 +280,7 @@ void PublisherSession::housekeeping()
 void PublisherSession::shutdown()
 {
     {
-        QMutexLocker locker(&m_incomingLock);
+        const std::lock_guard locker(m_incomingLock);
         m_stopped = true;
     }
     takeIncoming();
@@ -318,8 +318,15 @@ void PublisherSession::shutdown()
         finish(std::move(left),
                Status::failure(QStringLiteral("the order publisher stopped before the broker "
                                               "confirmed")));
+    // Everything this thread made goes with it, on it: the owner deletes only the shell.
     delete m_notifier;
     m_notifier = nullptr;
+    delete m_batchTimer;
+    m_batchTimer = nullptr;
+    delete m_housekeepingTimer;
+    m_housekeepingTimer = nullptr;
+    delete m_reconnectTimer;
+    m_reconnectTimer = nullptr;
     m_connection.close();
     m_stats.connected = false;
 }

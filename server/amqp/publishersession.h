@@ -4,7 +4,6 @@
 #include "publisheroptions.h"
 #include "reservation.h"
 
-#include <QMutex>
 #include <QObject>
 #include <QPointer>
 
@@ -13,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 
 class QSocketNotifier;
 class QTimer;
@@ -94,7 +94,7 @@ private:
     std::deque<Pending> m_waiting; ///< not yet published (or to publish again), oldest first
     std::map<uint64_t, InFlight> m_inFlight; ///< published, awaiting confirm, by delivery tag
 
-    QMutex m_incomingLock; ///< guards the three members below
+    std::mutex m_incomingLock; ///< guards the three members below
     std::vector<Pending> m_incoming;
     bool m_wakeupPosted = false;
     bool m_stopped = false;

@@ -1,6 +1,7 @@
 #include "queuedepthprobe.h"
 
 #include "amqpconnection.h"
+#include "threadhandoff.h"
 
 #include <amqp_framing.h>
 
@@ -103,8 +104,7 @@ QueueDepthProbe::~QueueDepthProbe()
 {
     if (m_thread.isRunning()) {
         // Deleted on its own thread: its timer and connection live there.
-        QMetaObject::invokeMethod(
-            m_session, [session = m_session] { delete session; }, Qt::BlockingQueuedConnection);
+        runOnThreadAndWait(m_session, [session = m_session] { delete session; });
         m_thread.quit();
         m_thread.wait();
     } else {
@@ -114,10 +114,10 @@ QueueDepthProbe::~QueueDepthProbe()
 
 void QueueDepthProbe::start(int intervalMs)
 {
+    // The first call on the thread, before its event loop runs.
+    connect(&m_thread, &QThread::started, m_session,
+            [session = m_session, intervalMs] { session->start(intervalMs); });
     m_thread.start();
-    QMetaObject::invokeMethod(
-        m_session, [session = m_session, intervalMs] { session->start(intervalMs); },
-        Qt::QueuedConnection);
 }
 
 QueueDepthProbe::Reading QueueDepthProbe::latest() const

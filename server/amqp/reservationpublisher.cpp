@@ -1,5 +1,7 @@
 #include "reservationpublisher.h"
 
+#include "threadhandoff.h"
+
 namespace flashsale::amqp {
 
 ReservationPublisher::ReservationPublisher(PublisherOptions options, QObject *parent)
@@ -23,15 +25,16 @@ void ReservationPublisher::start()
         return;
     m_started = true;
     m_session->moveToThread(&m_thread);
+    // The first call on the thread, before its event loop runs.
+    connect(&m_thread, &QThread::started, m_session, &PublisherSession::initialize);
     m_thread.start();
-    QMetaObject::invokeMethod(m_session, &PublisherSession::initialize, Qt::QueuedConnection);
 }
 
 void ReservationPublisher::stop()
 {
     if (m_started && m_thread.isRunning()) {
-        QMetaObject::invokeMethod(m_session, &PublisherSession::shutdown,
-                                  Qt::BlockingQueuedConnection);
+        // On its thread: its connection, notifier and timers are that thread's.
+        runOnThreadAndWait(m_session, [this] { m_session->shutdown(); });
         m_thread.quit();
         m_thread.wait();
     } else if (!m_started) {

@@ -54,21 +54,40 @@ Server::Server(ServerConfig config, QObject *parent)
 
 Server::~Server()
 {
-    // Listeners first: no request may reach a service that is being destroyed.
+    // Each part stops before what it uses, and on its own thread (every component's stop()
+    // does its thread's part there), so that nothing is left for the process exit.
+    // 1. The listeners: no request reaches a service from now on. A buy whose reservation
+    //    Redis made but whose answer had not come back yet has no 202; it stays in the
+    //    pending set, and the reconciler publishes it.
     m_shopperListeners.reset();
     m_adminListeners.reset();
     m_workerListeners.reset();
     m_queueDepth.reset();
-    // What listens to the events client goes before the client (it is a member).
+    // 2. This thread's Redis users, then its client.
     delete m_figures;
+    m_figures = nullptr;
     delete m_heartbeat;
+    m_heartbeat = nullptr;
     delete m_pages; // reads the catalog and the switches, members that go first
+    m_pages = nullptr;
     delete m_events;
+    m_events = nullptr;
+    m_eventsRedis.reset();
+    // 3. Every reservation answered 202 was handed to the publisher: it publishes what it
+    //    holds and waits for the broker's confirms; what is not confirmed stays pending in
+    //    Redis for the reconciler (of this or any instance).
     if (m_publisher)
         m_publisher->stop();
     m_payments.reset();
+    // 4. The SQL pool finishes what it runs (Qt 6.4 asserts when a QFuture continuation's
+    //    context, the refresher here, is gone before the future finishes) and closes each
+    //    thread's connection on that thread; then the refresher goes.
     if (m_sql)
-        m_sql->waitForDone();
+        m_sql->stop();
+    delete m_refresher;
+    m_refresher = nullptr;
+    // 5. The worker role: consumers first (what is not acked goes back to the queue).
+    m_workerRole.reset();
     m_probeThread.quit();
     m_probeThread.wait();
 }
@@ -126,8 +145,9 @@ Status Server::startDatabase()
                         << "PostgreSQL is" << (up ? "up:" : "down:") << detail;
                 m_health.report(postgresName, up, detail);
             });
+    // The first call on the thread, before its event loop runs.
+    connect(&m_probeThread, &QThread::started, m_databaseProbe, &db::DatabaseProbe::start);
     m_probeThread.start();
-    QMetaObject::invokeMethod(m_databaseProbe, &db::DatabaseProbe::start, Qt::QueuedConnection);
     return Status::success();
 }
 

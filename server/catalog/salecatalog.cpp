@@ -8,21 +8,21 @@ SaleCatalog::SaleCatalog()
 
 SaleCatalog::Snapshot SaleCatalog::snapshot() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return m_sales;
 }
 
 void SaleCatalog::replace(QHash<qint64, SaleRecord> sales)
 {
     auto next = std::make_shared<const QHash<qint64, SaleRecord>>(std::move(sales));
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     m_sales = std::move(next);
 }
 
 bool SaleCatalog::replaceIf(QHash<qint64, SaleRecord> sales, quint64 generation)
 {
     auto next = std::make_shared<const QHash<qint64, SaleRecord>>(std::move(sales));
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     if (m_generation != generation)
         return false;
     m_sales = std::move(next);
@@ -31,19 +31,19 @@ bool SaleCatalog::replaceIf(QHash<qint64, SaleRecord> sales, quint64 generation)
 
 quint64 SaleCatalog::generation() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return m_generation;
 }
 
 void SaleCatalog::touch()
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     ++m_generation;
 }
 
 void SaleCatalog::upsert(const SaleRecord &sale)
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     ++m_generation;
     auto next = std::make_shared<QHash<qint64, SaleRecord>>(*m_sales);
     next->insert(sale.goods.goodsId, sale);
@@ -52,13 +52,13 @@ void SaleCatalog::upsert(const SaleRecord &sale)
 
 bool SaleCatalog::isSoldOut(qint64 goodsId) const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return m_soldOut.contains(goodsId);
 }
 
 void SaleCatalog::setSoldOut(qint64 goodsId, bool soldOut)
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     if (soldOut)
         m_soldOut.insert(goodsId);
     else

@@ -3,10 +3,10 @@
 #include "salerecord.h"
 
 #include <QHash>
-#include <QMutex>
 #include <QSet>
 
 #include <memory>
+#include <mutex>
 
 namespace flashsale::catalog {
 
@@ -39,7 +39,7 @@ public:
     void setSoldOut(qint64 goodsId, bool soldOut);
 
 private:
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex;
     Snapshot m_sales;
     quint64 m_generation = 0;
     QSet<qint64> m_soldOut;

@@ -1,12 +1,10 @@
 #include "healthregistry.h"
 
-#include <QMutexLocker>
-
 namespace flashsale {
 
 void HealthRegistry::report(const QString &name, bool up, const QString &detail)
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     Entry &entry = m_entries[name];
     if (entry.since.isNull() || entry.up != up)
         entry.since = QDateTime::currentDateTimeUtc();
@@ -16,13 +14,13 @@ void HealthRegistry::report(const QString &name, bool up, const QString &detail)
 
 HealthRegistry::Entry HealthRegistry::entry(const QString &name) const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return m_entries.value(name);
 }
 
 bool HealthRegistry::allUp() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     if (m_entries.isEmpty())
         return false;
     for (const Entry &entry : m_entries) {
@@ -34,7 +32,7 @@ bool HealthRegistry::allUp() const
 
 QJsonObject HealthRegistry::toJson() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     QJsonObject dependencies;
     bool allUp = !m_entries.isEmpty();
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {

@@ -3,8 +3,9 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QMap>
-#include <QMutex>
 #include <QString>
+
+#include <mutex>
 
 namespace flashsale {
 
@@ -31,7 +32,7 @@ public:
     QJsonObject toJson() const;
 
 private:
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex;
     QMap<QString, Entry> m_entries;
 };
 

@@ -1,6 +1,7 @@
 #include "listenerpool.h"
 
 #include "connectionguard.h"
+#include "threadhandoff.h"
 
 #include <QHttpServer>
 #include <QLoggingCategory>
@@ -9,6 +10,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -101,27 +103,31 @@ Result<quint16> ListenerPool::start(const QHostAddress &address, quint16 port, i
         thread->setObjectName(QStringLiteral("%1-%2").arg(m_name).arg(i));
         auto *context = new QObject;
         context->moveToThread(thread);
-        connect(thread, &QThread::finished, context, &QObject::deleteLater);
-        thread->start();
-        bool ok = false;
+        // Set up on the thread as it starts, before its event loop runs.
+        std::promise<bool> served;
         const int fd = fds[i];
-        QMetaObject::invokeMethod(
-            context,
-            [context, fd, setup, maxUnansweredBytes, &ok] {
+        const QMetaObject::Connection setUp = connect(
+            thread, &QThread::started, context,
+            [context, fd, setup, maxUnansweredBytes, &served] {
                 auto *tcp = new ConnectionGuard(maxUnansweredBytes);
                 if (!tcp->setSocketDescriptor(fd)) {
                     qCCritical(lcListener)
                         << "cannot adopt the listening socket:" << tcp->errorString();
                     delete tcp;
+                    served.set_value(false);
                     return;
                 }
                 auto *http = new QHttpServer(context);
                 setup(*http);
                 http->bind(tcp); // the server takes the QTcpServer as its child
-                ok = true;
+                served.set_value(true);
             },
-            Qt::BlockingQueuedConnection);
+            Qt::DirectConnection);
+        thread->start();
+        const bool ok = served.get_future().get();
+        disconnect(setUp);
         m_threads.append(thread);
+        m_contexts.append(context);
         if (!ok) {
             stop();
             return Result<quint16>::failure(
@@ -133,12 +139,17 @@ Result<quint16> ListenerPool::start(const QHostAddress &address, quint16 port, i
 
 void ListenerPool::stop()
 {
-    for (QThread *thread : std::as_const(m_threads)) {
-        thread->quit();
-        thread->wait();
-        delete thread;
+    for (qsizetype i = 0; i < m_threads.size(); ++i) {
+        // The server, its sockets and the Redis clients of its routes are destroyed on their
+        // thread while its event loop still runs, not left to the thread's end.
+        QObject *context = m_contexts[i];
+        runOnThreadAndWait(context, [context] { delete context; });
+        m_threads[i]->quit();
+        m_threads[i]->wait();
+        delete m_threads[i];
     }
     m_threads.clear();
+    m_contexts.clear();
 }
 
 } // namespace flashsale::http

@@ -39,6 +39,7 @@ public:
 private:
     QString m_name;
     QList<QThread *> m_threads;
+    QList<QObject *> m_contexts; ///< one per thread, living there: parent of its server
 };
 
 /// A listening TCP socket with SO_REUSEADDR and SO_REUSEPORT, or why it could not be made.

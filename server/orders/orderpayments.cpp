@@ -1,5 +1,7 @@
 #include "orderpayments.h"
 
+#include "threadhandoff.h"
+
 #include <QPointer>
 
 #include <future>
@@ -41,15 +43,17 @@ void OrderPayments::start()
     if (m_started)
         return;
     m_started = true;
+    // The first call on the thread, before its event loop runs.
+    connect(&m_thread, &QThread::started, m_desk, &PaymentDesk::initialize);
     m_thread.start();
-    QMetaObject::invokeMethod(m_desk, &PaymentDesk::initialize, Qt::QueuedConnection);
 }
 
 void OrderPayments::stop()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_desk, &PaymentDesk::shutdown, Qt::BlockingQueuedConnection);
+    // On its thread: its database connection and Redis client are that thread's.
+    runOnThreadAndWait(m_desk, [this] { m_desk->shutdown(); });
     m_thread.quit();
     m_thread.wait();
 }

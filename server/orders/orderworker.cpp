@@ -1,5 +1,7 @@
 #include "orderworker.h"
 
+#include "threadhandoff.h"
+
 namespace flashsale::orders {
 
 OrderWorker::OrderWorker(OrderWorkerOptions options, QObject *parent)
@@ -24,8 +26,9 @@ void OrderWorker::start()
     if (m_started)
         return;
     m_started = true;
+    // The first call on the thread, before its event loop runs.
+    connect(&m_thread, &QThread::started, m_processor, &OrderBatchProcessor::initialize);
     m_thread.start();
-    QMetaObject::invokeMethod(m_processor, &OrderBatchProcessor::initialize, Qt::QueuedConnection);
     m_consumer.start();
 }
 
@@ -34,8 +37,8 @@ void OrderWorker::stop()
     if (!m_thread.isRunning())
         return;
     m_consumer.stop(); // first: unacked deliveries return to the queue
-    QMetaObject::invokeMethod(m_processor, &OrderBatchProcessor::shutdown,
-                              Qt::BlockingQueuedConnection);
+    // On its thread: its database connection and Redis client are that thread's.
+    runOnThreadAndWait(m_processor, [this] { m_processor->shutdown(); });
     m_thread.quit();
     m_thread.wait();
 }

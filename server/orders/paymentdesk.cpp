@@ -46,8 +46,8 @@ void PaymentDesk::initialize()
 void PaymentDesk::shutdown()
 {
     m_stopped = true;
-    if (m_sweepTimer)
-        m_sweepTimer->stop();
+    delete m_sweepTimer; // on this thread, which made it
+    m_sweepTimer = nullptr;
     for (Job &job : m_jobs) {
         if (job.changed)
             job.changed(Result<OrderChange>::failure(QStringLiteral("payments stopped")));

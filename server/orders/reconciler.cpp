@@ -73,7 +73,7 @@ bool Reconciler::ensureDatabase()
 
 QList<SaleDrift> Reconciler::lastDrift() const
 {
-    QMutexLocker lock(&m_driftMutex);
+    const std::lock_guard lock(m_driftMutex);
     return m_lastDrift;
 }
 
@@ -227,7 +227,7 @@ void Reconciler::finishRound(const QList<SaleDrift> &drift)
     m_stats.salesWithDrift = withDrift;
     ++m_stats.rounds;
     {
-        QMutexLocker lock(&m_driftMutex);
+        const std::lock_guard lock(m_driftMutex);
         m_lastDrift = drift;
     }
     Q_EMIT reconciled(drift);

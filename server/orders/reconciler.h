@@ -9,12 +9,12 @@
 #include "salescripts.h"
 
 #include <QHash>
-#include <QMutex>
 #include <QObject>
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 class QTimer;
 
@@ -90,7 +90,7 @@ private:
     QTimer *m_timer = nullptr;
     QHash<QString, qint64> m_republishedAtMs; ///< reservation id -> when, not to repeat within T
     QHash<qint64, qint64> m_reportedDrift; ///< goods -> drift last logged, to log changes only
-    mutable QMutex m_driftMutex;
+    mutable std::mutex m_driftMutex;
     QList<SaleDrift> m_lastDrift; ///< guarded by m_driftMutex
     bool m_roundRunning = false;
 };

@@ -10,6 +10,7 @@
 #include "redis.h"
 #include "redisurl.h"
 #include "salemetrics.h"
+#include "threadhandoff.h"
 
 namespace flashsale::orders {
 
@@ -33,9 +34,10 @@ WorkerRole::~WorkerRole()
     m_healthTimer.stop();
     if (m_upkeepThread.isRunning()) {
         // Stopped on their own thread (their connections and timers live there).
-        QMetaObject::invokeMethod(m_compensator, &DeadLetterCompensator::stop,
-                                  Qt::BlockingQueuedConnection);
-        QMetaObject::invokeMethod(m_reconciler, &Reconciler::stop, Qt::BlockingQueuedConnection);
+        runOnThreadAndWait(m_compensator, [this] {
+            m_compensator->stop();
+            m_reconciler->stop();
+        });
         m_upkeepThread.quit();
         m_upkeepThread.wait();
     }
@@ -111,9 +113,10 @@ Status WorkerRole::start()
 
     m_compensator->moveToThread(&m_upkeepThread);
     m_reconciler->moveToThread(&m_upkeepThread);
+    // The first calls on the thread, before its event loop runs.
+    connect(&m_upkeepThread, &QThread::started, m_compensator, &DeadLetterCompensator::start);
+    connect(&m_upkeepThread, &QThread::started, m_reconciler, &Reconciler::start);
     m_upkeepThread.start();
-    QMetaObject::invokeMethod(m_compensator, &DeadLetterCompensator::start, Qt::QueuedConnection);
-    QMetaObject::invokeMethod(m_reconciler, &Reconciler::start, Qt::QueuedConnection);
 
     qCInfo(lcOrders).noquote()
         << QStringLiteral("worker role: %1 order workers on %2 (prefetch %3, %4 per transaction), "

@@ -53,24 +53,37 @@ void HiredisQtAdapter::delWrite(void *adapter)
 
 void HiredisQtAdapter::cleanup(void *adapter)
 {
-    // Called from inside hiredis, possibly from our own onReadable(): never delete now.
     auto *self = static_cast<HiredisQtAdapter *>(adapter);
     self->m_context = nullptr;
-    self->m_read->setEnabled(false);
-    self->m_write->setEnabled(false);
-    self->deleteLater();
+    if (self->m_handling > 0) {
+        // Freed from inside our own onReadable()/onWritable(): hiredis is still on the
+        // stack, the handler deletes us when it returns.
+        self->m_read->setEnabled(false);
+        self->m_write->setEnabled(false);
+        self->m_disposed = true;
+        return;
+    }
+    delete self;
 }
 
 void HiredisQtAdapter::onReadable()
 {
-    if (m_context)
-        redisAsyncHandleRead(m_context);
+    if (!m_context)
+        return;
+    ++m_handling;
+    redisAsyncHandleRead(m_context);
+    if (--m_handling == 0 && m_disposed)
+        delete this; // QSocketNotifier::activated tolerates its receiver going away
 }
 
 void HiredisQtAdapter::onWritable()
 {
-    if (m_context)
-        redisAsyncHandleWrite(m_context);
+    if (!m_context)
+        return;
+    ++m_handling;
+    redisAsyncHandleWrite(m_context);
+    if (--m_handling == 0 && m_disposed)
+        delete this;
 }
 
 } // namespace flashsale::redis

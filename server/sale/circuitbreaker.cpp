@@ -52,7 +52,7 @@ CircuitBreaker::State CircuitBreaker::state() const
 
 CircuitBreaker::State CircuitBreaker::stateAt(qint64 nowMs) const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     if (m_state == State::Open && nowMs >= m_openedAtMs + m_settings.openMs)
         return State::HalfOpen;
     return m_state;
@@ -60,7 +60,7 @@ CircuitBreaker::State CircuitBreaker::stateAt(qint64 nowMs) const
 
 bool CircuitBreaker::allowAt(qint64 nowMs)
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     switch (m_state) {
     case State::Closed:
         return true;
@@ -97,7 +97,7 @@ void CircuitBreaker::resetWindow()
 
 void CircuitBreaker::record(bool failed, qint64 nowMs)
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     // Past the open period, an outcome decides as a probe's would: callers that only look
     // at state() (and never take the probe through allow()) still close it again.
     const bool openPeriodOver = m_state == State::Open && nowMs >= m_openedAtMs + m_settings.openMs;

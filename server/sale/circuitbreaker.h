@@ -1,9 +1,9 @@
 #pragma once
 
-#include <QMutex>
 #include <QString>
 
 #include <array>
+#include <mutex>
 
 namespace flashsale::sale {
 
@@ -64,7 +64,7 @@ private:
 
     const QString m_name;
     const Settings m_settings;
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex;
     State m_state = State::Closed;
     qint64 m_openedAtMs = 0;
     bool m_probeInFlight = false;

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <mutex>
 
 namespace flashsale::sale {
 
@@ -13,26 +14,26 @@ QString KillSwitch::defaultMessage()
 
 void KillSwitch::setSite(bool on, const QString &message)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     m_site = Switch {on, message};
 }
 
 void KillSwitch::setGoods(qint64 goodsId, bool on, const QString &message)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     m_goods.insert(goodsId, Switch {on, message});
 }
 
 void KillSwitch::replace(Switch site, QHash<qint64, Switch> goods)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     m_site = std::move(site);
     m_goods = std::move(goods);
 }
 
 std::optional<QString> KillSwitch::blocked(qint64 goodsId) const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     if (m_site.on)
         return m_site.message.isEmpty() ? defaultMessage() : m_site.message;
     const auto it = m_goods.constFind(goodsId);
@@ -43,19 +44,19 @@ std::optional<QString> KillSwitch::blocked(qint64 goodsId) const
 
 KillSwitch::Switch KillSwitch::site() const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     return m_site;
 }
 
 KillSwitch::Switch KillSwitch::goods(qint64 goodsId) const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     return m_goods.value(goodsId);
 }
 
 QJsonObject KillSwitch::toJson() const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     QList<qint64> ids = m_goods.keys();
     std::sort(ids.begin(), ids.end());
     QJsonArray goods;

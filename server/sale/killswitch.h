@@ -2,10 +2,10 @@
 
 #include <QHash>
 #include <QJsonObject>
-#include <QReadWriteLock>
 #include <QString>
 
 #include <optional>
+#include <shared_mutex>
 
 namespace flashsale::sale {
 
@@ -38,7 +38,8 @@ public:
     QJsonObject toJson() const;
 
 private:
-    mutable QReadWriteLock m_lock;
+    /// std::shared_mutex, not QReadWriteLock: its pthread rwlock is one ThreadSanitizer sees.
+    mutable std::shared_mutex m_lock;
     Switch m_site;
     QHash<qint64, Switch> m_goods; ///< only products that were switched at some point
 };

@@ -1,6 +1,7 @@
 #include "productbuckets.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace flashsale::sale {
 
@@ -16,7 +17,7 @@ void ProductBuckets::apply(Entry &entry) const
 
 void ProductBuckets::configure(qint64 goodsId, double siteRatePerSecond, double siteBurst)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     Entry &entry = m_entries[goodsId];
     entry.siteRate = siteRatePerSecond;
     entry.siteBurst = siteBurst;
@@ -25,7 +26,7 @@ void ProductBuckets::configure(qint64 goodsId, double siteRatePerSecond, double 
 
 void ProductBuckets::setInstances(int instances)
 {
-    QWriteLocker lock(&m_lock);
+    const std::unique_lock lock(m_lock);
     m_instances = std::max(instances, 1);
     for (Entry &entry : m_entries)
         apply(entry);
@@ -33,13 +34,13 @@ void ProductBuckets::setInstances(int instances)
 
 int ProductBuckets::instances() const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     return m_instances;
 }
 
 std::shared_ptr<TokenBucket> ProductBuckets::bucket(qint64 goodsId) const
 {
-    QReadLocker lock(&m_lock);
+    const std::shared_lock lock(m_lock);
     return m_entries.value(goodsId).bucket;
 }
 

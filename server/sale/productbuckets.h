@@ -3,9 +3,9 @@
 #include "tokenbucket.h"
 
 #include <QHash>
-#include <QReadWriteLock>
 
 #include <memory>
+#include <shared_mutex>
 
 namespace flashsale::sale {
 
@@ -32,7 +32,8 @@ private:
     };
     void apply(Entry &entry) const;
 
-    mutable QReadWriteLock m_lock;
+    /// std::shared_mutex, not QReadWriteLock: its pthread rwlock is one ThreadSanitizer sees.
+    mutable std::shared_mutex m_lock;
     QHash<qint64, Entry> m_entries;
     int m_instances = 1;
 };

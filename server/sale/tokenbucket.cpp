@@ -41,7 +41,7 @@ void TokenBucket::setRate(double ratePerSecond, double burst)
 void TokenBucket::setRateAt(double ratePerSecond, double burst, qint64 nowMicros)
 {
     Q_ASSERT(ratePerSecond > 0 && burst >= 1);
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     resync(nowMicros);
     m_stableIntervalMicros = 1e6 / ratePerSecond;
     const double oldMax = m_maxPermits;
@@ -52,13 +52,13 @@ void TokenBucket::setRateAt(double ratePerSecond, double burst, qint64 nowMicros
 
 double TokenBucket::rate() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return 1e6 / m_stableIntervalMicros;
 }
 
 double TokenBucket::burst() const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return m_maxPermits;
 }
 
@@ -76,7 +76,7 @@ std::optional<qint64> TokenBucket::tryReserveAt(int permits, qint64 timeoutMicro
 {
     if (permits <= 0)
         return 0;
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     // Guava's canAcquire: the earliest moment is known before resync.
     if (m_nextFreeTicketMicros - std::max<qint64>(timeoutMicros, 0) > nowMicros)
         return std::nullopt;
@@ -117,7 +117,7 @@ bool TokenBucket::tryAcquire(int permits, std::chrono::microseconds timeout)
 
 qint64 TokenBucket::timeUntilAvailableAt(qint64 nowMicros) const
 {
-    QMutexLocker lock(&m_mutex);
+    const std::lock_guard lock(m_mutex);
     return std::max<qint64>(m_nextFreeTicketMicros - nowMicros, 0);
 }
 

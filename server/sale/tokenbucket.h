@@ -1,8 +1,9 @@
 #pragma once
 
-#include <QMutex>
+#include <QtGlobal>
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 namespace flashsale::sale {
@@ -52,7 +53,7 @@ public:
 private:
     void resync(qint64 nowMicros);
 
-    mutable QMutex m_mutex;
+    mutable std::mutex m_mutex;
     double m_storedPermits = 0; ///< unused permits saved up, at most m_maxPermits
     double m_maxPermits = 0; ///< the burst
     double m_stableIntervalMicros = 0; ///< time between two permits at the steady rate

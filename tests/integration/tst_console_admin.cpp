@@ -197,8 +197,8 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         ::kill(pid_t(m_worker.process().processId()), SIGCONT); // should a test stop midway
-        m_worker.stop();
-        m_server.stop();
+        QCOMPARE(m_worker.stop(), 0);
+        QCOMPARE(m_server.stop(), 0);
     }
 
     void wrongTokenIsRefusedClearly()

@@ -1,6 +1,7 @@
 #include "serverprocess.h"
 
 #include <QDeadlineTimer>
+#include <QDebug>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 
@@ -43,6 +44,10 @@ bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &en
     if (!env.contains(QStringLiteral("FLASHSALE_AMQP_PREFIX")))
         env.insert(QStringLiteral("FLASHSALE_AMQP_PREFIX"), amqpPrefix);
     m_process.setProcessEnvironment(env);
+    // A restart: what the last run printed (its ports) must not be taken for this one's.
+    m_output.clear();
+    m_baseUrl.clear();
+    m_adminUrl.clear();
     m_process.start(binary(), allArgs);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
@@ -72,7 +77,11 @@ int ServerProcess::stop(int timeoutMs)
     if (m_process.state() == QProcess::NotRunning)
         return waitForExit(0);
     m_process.terminate();
-    return waitForExit(timeoutMs);
+    const int code = waitForExit(timeoutMs);
+    if (code != 0) // a sanitizer's report (a leak, a race) is at the end of the output
+        qWarning().noquote() << "flashsale-server stopped with exit code" << code << "\n"
+                             << output().right(20'000);
+    return code;
 }
 
 int ServerProcess::waitForExit(int timeoutMs)

@@ -32,7 +32,7 @@ public:
     QUrl baseUrl() const { return m_baseUrl; }
     /// http://host:port of the admin API (empty if the server did not say).
     QUrl adminUrl() const { return m_adminUrl; }
-    /// Everything the server printed so far.
+    /// Everything the server printed so far (since the last start()).
     QString output();
     QProcess &process() { return m_process; }
 
