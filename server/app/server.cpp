@@ -177,8 +177,10 @@ Status Server::startHttp()
 
     m_refresher = new catalog::CatalogRefresher(*m_sql, *m_catalog, *m_killSwitch, *m_buckets,
                                                 m_config.configRefreshMs, this);
-    connect(m_refresher, &catalog::CatalogRefresher::refreshed, this,
-            [this](bool ok) { m_catalogLoaded = m_catalogLoaded || ok; });
+    connect(m_refresher, &catalog::CatalogRefresher::refreshed, this, [this](bool ok) {
+        if (ok)
+            m_catalog->markLoaded();
+    });
     if (!m_config.redisUrl.isEmpty()) {
         // Admin changes made on any instance, and sold-out marks, arrive here at once.
         Result<std::unique_ptr<redis::Redis>> opened = redis::Redis::open(m_config.redisUrl);
@@ -225,9 +227,9 @@ Status Server::startHttp()
     context.publisher = m_publisher.get();
     context.maxPublishBacklog = m_config.publishBacklog;
     context.payments = payments;
-    const QPointer<Server> self(this);
-    context.ready = [self] {
-        return self && self->m_catalogLoaded;
+    catalog::SaleCatalog *sales = m_catalog.get();
+    context.ready = [sales] {
+        return sales->isLoaded();
     };
 
     // A request's worth of bytes (body limit plus generous headers) without an answer.

@@ -6,6 +6,7 @@
 #include <QMutex>
 #include <QSet>
 
+#include <atomic>
 #include <memory>
 
 namespace flashsale::catalog {
@@ -38,7 +39,13 @@ public:
     bool isSoldOut(qint64 goodsId) const;
     void setSoldOut(qint64 goodsId, bool soldOut);
 
+    /// True once the sales were loaded from the database (an instance is ready for traffic
+    /// only then; before, an unknown product may still be on sale).
+    bool isLoaded() const { return m_loaded.load(std::memory_order_acquire); }
+    void markLoaded() { m_loaded.store(true, std::memory_order_release); }
+
 private:
+    std::atomic<bool> m_loaded = false;
     mutable QMutex m_mutex;
     Snapshot m_sales;
     quint64 m_generation = 0;

@@ -1,6 +1,8 @@
 #include "shopperapi.h"
 
 #include "admissiongate.h"
+#include "buydesk.h"
+#include "buysteps.h"
 #include "catalogrefresher.h"
 #include "catalogstore.h"
 #include "circuitbreaker.h"
@@ -99,78 +101,57 @@ QHttpServerResponse catchingBreath()
         QStringLiteral("The sale is catching its breath. Please try again in a moment."), 2);
 }
 
-// Steps 6 to 8 of the buy path (DESIGN.md) for a request that passed every check: one Redis
-// script reserves, the order message goes to the publisher, the shopper hears 202. \a held
-// keeps the request counted in flight until the reserve script has answered.
-void reserveAndAnswer(const std::shared_ptr<const ApiContext> &ctx, QHttpServer *server,
-                      const redis::SaleScripts &scripts, qint64 goodsId, qint64 userId,
-                      DeferredAnswer answer,
-                      const std::shared_ptr<sale::AdmissionGate::Ticket> &held)
+// The buy route's answer for each outcome of sale::BuyDesk (docs/api.md).
+QHttpServerResponse buyAnswer(const sale::BuyOutcome &o)
 {
-    // Last of the checks: in half-open state this call is the breaker's probe, and only the
-    // reserve below reports its outcome.
-    if (!ctx->redisBreaker->allow()) {
-        ctx->metrics->count(Outcome::Degraded);
-        return answer.send(catchingBreath());
+    using Kind = sale::BuyOutcome::Kind;
+    switch (o.kind) {
+    case Kind::Queued:
+        return jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
+                             {QStringLiteral("reservation"), QString::fromLatin1(o.reservation)},
+                             {QStringLiteral("position"), o.position}},
+                            StatusCode::Accepted);
+    case Kind::Crowded:
+        return degradedResponse(
+            QStringLiteral("So many shoppers right now! Please try again in a second."));
+    case Kind::Unauthorized:
+        return unauthorized();
+    case Kind::NoSale:
+        return noSale(o.goodsId);
+    case Kind::CatalogLoading:
+        return degradedResponse(
+            QStringLiteral("This instance is still loading the sales. Please try again shortly."),
+            o.retryAfterSeconds);
+    case Kind::Switched:
+        return degradedResponse(o.message, o.retryAfterSeconds);
+    case Kind::NotStarted:
+        return errorResponse(StatusCode::Forbidden, QStringLiteral("not_started"),
+                             QStringLiteral("The sale starts at %1.").arg(formatTime(o.startAtMs)));
+    case Kind::Ended:
+        return errorResponse(StatusCode::Gone, QStringLiteral("ended"),
+                             QStringLiteral("The sale has ended."));
+    case Kind::WrongPath:
+        return errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
+                             QStringLiteral("There is nothing at this address."));
+    case Kind::SoldOut:
+        return soldOut();
+    case Kind::RateLimited:
+        return errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
+                              QStringLiteral("Too many shoppers at once: please retry."),
+                              o.retryAfterSeconds);
+    case Kind::Unavailable:
+        return catchingBreath();
+    case Kind::Duplicate:
+        return errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
+                             QStringLiteral("You already have this one."));
+    case Kind::TooFrequent:
+        return errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("too_frequent"),
+                              QStringLiteral("Easy! One try at a time."), 1);
+    case Kind::StockNotLoaded:
+        return degradedResponse(
+            QStringLiteral("The sale's stock is not loaded yet. Please try again shortly."), 2);
     }
-    scripts.reserve(
-        goodsId, userId, server,
-        [ctx, server, answer, held, goodsId](const redis::ReserveOutcome &o) mutable {
-            using Kind = redis::ReserveOutcome::Kind;
-            if (o.kind == Kind::Error) {
-                ctx->redisBreaker->recordFailure();
-                qCWarning(lcShopper).noquote() << "reserve failed:" << o.error;
-                ctx->metrics->count(Outcome::Degraded);
-                return answer.send(catchingBreath());
-            }
-            ctx->redisBreaker->recordSuccess();
-            switch (o.kind) {
-            case Kind::SoldOut:
-                ctx->catalog->setSoldOut(goodsId, true);
-                ctx->metrics->count(Outcome::SoldOut);
-                return answer.send(soldOut());
-            case Kind::Duplicate:
-                ctx->metrics->count(Outcome::Duplicate);
-                return answer.send(errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
-                                                 QStringLiteral("You already have this one.")));
-            case Kind::TooFrequent:
-                ctx->metrics->count(Outcome::TooFrequent);
-                return answer.send(errorWithRetry(StatusCode::TooManyRequests,
-                                                  QStringLiteral("too_frequent"),
-                                                  QStringLiteral("Easy! One try at a time."), 1));
-            case Kind::NoSuchSale:
-                ctx->metrics->count(Outcome::Degraded);
-                return answer.send(degradedResponse(
-                    QStringLiteral("The sale's stock is not loaded yet. Please try again shortly."),
-                    2));
-            case Kind::Reserved:
-            case Kind::Error:
-                break;
-            }
-            // The reservation is already in Redis's pending set, where the reconciler finds
-            // it if this message is lost (a crash, a broker down for longer than the publisher
-            // waits): the 202 holds without waiting for the broker's confirm, which would cost
-            // a disk flush per answer.
-            amqp::Reservation reservation;
-            reservation.id = QString::fromLatin1(o.reservationId());
-            reservation.goodsId = o.goodsId;
-            reservation.userId = o.userId;
-            reservation.reservedAtMs = o.reservedAtMs;
-            ctx->publisher->publish(
-                reservation, server, [ctx](const amqp::Reservation &r, const Status &published) {
-                    if (published.ok())
-                        return ctx->rabbitBreaker->recordSuccess();
-                    ctx->rabbitBreaker->recordFailure();
-                    qCWarning(lcShopper).noquote()
-                        << "reservation" << r.id
-                        << "not confirmed, left to the reconciler:" << published.error();
-                });
-            ctx->metrics->count(Outcome::Queued);
-            answer.send(jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
-                                      {QStringLiteral("reservation"), reservation.id},
-                                      {QStringLiteral("position"), o.sequence}},
-                                     StatusCode::Accepted));
-        });
+    return catchingBreath();
 }
 
 } // namespace
@@ -321,85 +302,44 @@ void ShopperApi::install(QHttpServer &server) const
         ? std::optional<redis::SaleScripts>(redis::SaleScripts(redisClient, ctx->windowMs))
         : std::nullopt;
 
-    // The buy path, cheapest check first (DESIGN.md): gate, window, path, sold-out mark,
-    // bucket; then one Redis script reserves, RabbitMQ gets the order message, and the
-    // shopper hears 202.
+    // The buy path: sale::BuyDesk runs the steps; this route decodes and encodes.
+    auto orderQueue =
+        std::make_shared<sale::PublisherOrderQueue>(ctx->publisher, ctx->rabbitBreaker, self);
+    sale::BuyDesk::Parts parts;
+    parts.catalog = ctx->catalog;
+    parts.sessions = ctx->sessions;
+    parts.killSwitch = ctx->killSwitch;
+    parts.buckets = ctx->buckets;
+    parts.admission = ctx->admission;
+    parts.redisBreaker = ctx->redisBreaker;
+    parts.rabbitBreaker = ctx->rabbitBreaker;
+    parts.orders = scripts && ctx->publisher ? orderQueue.get() : nullptr;
+    parts.metrics = ctx->metrics;
+    parts.buyWait = std::chrono::milliseconds(ctx->buyWaitMs);
+    parts.maxPublishBacklog = ctx->maxPublishBacklog;
+    auto desk = std::make_shared<const sale::BuyDesk>(parts);
+    std::shared_ptr<sale::ReserveStep> step;
+    if (scripts)
+        step = std::make_shared<sale::ScriptReserveStep>(*scripts, self);
     server.route(
         QStringLiteral("/api/sales/<arg>/<arg>/orders"), QHttpServerRequest::Method::Post,
-        [ctx, self, scripts](qint64 goodsId, const QString &path, const QHttpServerRequest &request,
-                             QHttpServerResponder &&responder) {
-            auto ticket = ctx->admission->tryEnter();
-            const auto refuse = [&](Outcome outcome, const QHttpServerResponse &response) {
-                ctx->metrics->count(outcome);
-                response.write(std::move(responder));
+        [desk, orderQueue, step, self](qint64 goodsId, const QString &path,
+                                       const QHttpServerRequest &request,
+                                       QHttpServerResponder &&responder) {
+            sale::BuyRequest buy;
+            buy.goodsId = goodsId;
+            buy.path = path.toLatin1();
+            buy.authorization = request.value("authorization");
+            buy.nowMs = nowMs();
+            DeferredAnswer answer(std::move(responder));
+            const auto later = [self](std::chrono::microseconds wait, std::function<void()> run) {
+                QTimer::singleShot(std::chrono::ceil<std::chrono::milliseconds>(wait), self,
+                                   std::move(run));
             };
-            if (!ticket)
-                return refuse(Outcome::Degraded,
-                              degradedResponse(QStringLiteral(
-                                  "So many shoppers right now! Please try again in a second.")));
-            const qint64 now = nowMs();
-            const auto session = ctx->sessions->verifyHeader(request.value("authorization"), now);
-            if (!session)
-                return refuse(Outcome::Rejected, unauthorized());
-            const auto sales = ctx->catalog->snapshot();
-            const auto it = sales->constFind(goodsId);
-            if (it == sales->cend() || !it->schedule)
-                return refuse(Outcome::Rejected, noSale(goodsId));
-            // 1 gate
-            if (const auto message = ctx->killSwitch->blocked(goodsId))
-                return refuse(Outcome::Degraded, degradedResponse(*message, 5));
-            // 2 window
-            const sale::SaleSchedule &schedule = *it->schedule;
-            if (now < schedule.startAtMs)
-                return refuse(Outcome::Rejected,
-                              errorResponse(StatusCode::Forbidden, QStringLiteral("not_started"),
-                                            QStringLiteral("The sale starts at %1.")
-                                                .arg(formatTime(schedule.startAtMs))));
-            if (now >= schedule.endAtMs)
-                return refuse(Outcome::Rejected,
-                              errorResponse(StatusCode::Gone, QStringLiteral("ended"),
-                                            QStringLiteral("The sale has ended.")));
-            // 3 path
-            if (!sale::PathSigner(it->pathSecret).verify(session->userId, goodsId, path))
-                return refuse(Outcome::Rejected,
-                              errorResponse(StatusCode::NotFound, QStringLiteral("not_found"),
-                                            QStringLiteral("There is nothing at this address.")));
-            // 4 sold-out mark
-            if (ctx->catalog->isSoldOut(goodsId))
-                return refuse(Outcome::SoldOut, soldOut());
-            // 5 bucket: a token now, or one within buy-wait (the request goes on after it)
-            std::chrono::microseconds wait {0};
-            if (const auto bucket = ctx->buckets->bucket(goodsId)) {
-                const auto reserved =
-                    bucket->tryReserve(1, std::chrono::milliseconds(ctx->buyWaitMs));
-                if (!reserved) {
-                    const double seconds =
-                        std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
-                    return refuse(
-                        Outcome::RateLimited,
-                        errorWithRetry(StatusCode::TooManyRequests, QStringLiteral("rate_limited"),
-                                       QStringLiteral("Too many shoppers at once: please retry."),
-                                       std::max(1, int(std::ceil(seconds)))));
-                }
-                wait = *reserved;
-            }
-            // RabbitMQ's breaker and the publisher's backlog (which bounds what waits for the
-            // broker in this process's memory): an open one answers at once.
-            if (!scripts || !ctx->publisher
-                || ctx->rabbitBreaker->state() == sale::CircuitBreaker::State::Open
-                || ctx->publisher->backlog() >= ctx->maxPublishBacklog)
-                return refuse(Outcome::Degraded, catchingBreath());
-            // 6 reserve, 7 publish, 8 answer
-            auto reserve = [ctx, self, scripts = *scripts, goodsId, userId = session->userId,
-                            answer = DeferredAnswer(std::move(responder)),
-                            held =
-                                std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket))] {
-                reserveAndAnswer(ctx, self, scripts, goodsId, userId, answer, held);
-            };
-            if (wait.count() <= 0)
-                return reserve();
-            QTimer::singleShot(std::chrono::ceil<std::chrono::milliseconds>(wait), self,
-                               std::move(reserve));
+            static sale::ScriptReserveStep none(redis::SaleScripts(nullptr),
+                                                nullptr); // parts.orders is null then
+            desk->buy(buy, step ? *step : none, later,
+                      [answer](const sale::BuyOutcome &o) mutable { answer.send(buyAnswer(o)); });
         });
     refuseOtherMethods(server, QStringLiteral("/api/sales/<arg>/<arg>/orders"),
                        QStringLiteral("POST"));
