@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "accountdesk.h"
 #include "adminapi.h"
 #include "admissiongate.h"
 #include "amqpurl.h"
@@ -23,7 +24,8 @@
 #include "saleevents.h"
 #include "salemetrics.h"
 #include "sessiontokens.h"
-#include "shopperapi.h"
+#include "shopperfront.h"
+#include "shopperorderdesk.h"
 #include "sqlexecutor.h"
 #include "workerrole.h"
 
@@ -51,7 +53,7 @@ Server::Server(ServerConfig config, QObject *parent)
 Server::~Server()
 {
     // Listeners first: no request may reach a service that is being destroyed.
-    m_shopperListeners.reset();
+    m_shopperFront.reset(); // drains: requests in flight are answered first
     m_adminListeners.reset();
     // What listens to the events client goes before the client (it is a member).
     delete m_heartbeat;
@@ -232,17 +234,28 @@ Status Server::startHttp()
         return sales->isLoaded();
     };
 
-    // A request's worth of bytes (body limit plus generous headers) without an answer.
-    constexpr qint64 maxUnanswered = http::maxBodyBytes + 64 * 1024;
-    const http::ShopperApi shopper(context);
-    m_shopperListeners = std::make_unique<http::ListenerPool>(QStringLiteral("http"));
-    const Result<quint16> port = m_shopperListeners->start(
-        m_config.listen.address, m_config.listen.port, m_config.httpThreads,
-        [shopper](QHttpServer &server) { shopper.install(server); }, maxUnanswered);
+    // The shoppers' API on the front: epoll loops with llhttp, the services behind them.
+    front::ShopperServices services;
+    services.context = context;
+    services.accounts =
+        std::make_shared<users::AccountDesk>(m_sql.get(), m_passwords.get(), m_sessions.get());
+    catalog::CatalogRefresher *refresher = m_refresher;
+    services.orders =
+        std::make_shared<orders::ShopperOrderDesk>(m_sql.get(), payments, [refresher] {
+            // The database's stock changed: this instance's catalog reloads now (the others
+            // hear `restocked` from the rollback script).
+            QMetaObject::invokeMethod(refresher, &catalog::CatalogRefresher::refresh,
+                                      Qt::QueuedConnection);
+        });
+    m_shopperFront = std::make_unique<front::ShopperFront>(std::move(services));
+    const Result<quint16> port =
+        m_shopperFront->start(m_config.listen.address, m_config.listen.port, m_config.httpThreads);
     if (!port)
         return Status::failure(QStringLiteral("listen: ") + port.error());
     m_httpPort = port.value();
 
+    // A request's worth of bytes (body limit plus generous headers) without an answer.
+    constexpr qint64 maxUnanswered = http::maxBodyBytes + 64 * 1024;
     const http::AdminApi admin(context);
     m_adminListeners = std::make_unique<http::ListenerPool>(QStringLiteral("admin"));
     const Result<quint16> adminPort = m_adminListeners->start(
@@ -258,7 +271,7 @@ Status Server::startHttp()
     qCInfo(lcServer).noquote() << QStringLiteral("shopper API on http://%1:%2 (%3 threads)")
                                       .arg(m_config.listen.address.toString())
                                       .arg(m_httpPort)
-                                      .arg(m_shopperListeners->threadCount());
+                                      .arg(m_shopperFront->threadCount());
     return Status::success();
 }
 

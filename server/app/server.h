@@ -18,6 +18,9 @@ class SqlExecutor;
 namespace http {
 class ListenerPool;
 }
+namespace front {
+class ShopperFront;
+}
 namespace amqp {
 class ReservationPublisher;
 }
@@ -91,7 +94,7 @@ private:
     std::unique_ptr<redis::Redis> m_eventsRedis; ///< this thread's client: events, health
     catalog::SaleEvents *m_events = nullptr; ///< config and sold-out events from every instance
     InstanceHeartbeat *m_heartbeat = nullptr; ///< shares the site-wide rates among instances
-    std::unique_ptr<http::ListenerPool> m_shopperListeners;
+    std::unique_ptr<front::ShopperFront> m_shopperFront; ///< the shoppers' API
     std::unique_ptr<http::ListenerPool> m_adminListeners;
     quint16 m_httpPort = 0;
     quint16 m_adminPort = 0;
