@@ -1,5 +1,6 @@
 #include "livechartsview.h"
 
+#include "figuressummary.h"
 #include "livehistory.h"
 #include "productstablemodel.h"
 
@@ -8,15 +9,25 @@
 #include <QDateTimeAxis>
 #include <QDir>
 #include <QGridLayout>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QTimer>
 #include <QValueAxis>
 
 namespace flashsale::console {
 
 namespace {
 
-enum { RequestsPanel, OrdersPanel, StockPanel, QueuePanel };
+enum { RequestsPanel, OrdersPanel, StockPanel, QueuePanel, LatencyPanel, OrderLagPanel };
+
+double peakOf(const QLineSeries *series)
+{
+    double peak = 0;
+    for (const QPointF &p : series->points())
+        peak = qMax(peak, p.y());
+    return peak;
+}
 
 // Good news green, the limiters' pushback in yellows and oranges, refusals in reds.
 QColor outcomeColour(const QString &outcome)
@@ -68,6 +79,10 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
         makePanel(tr("Stock left per product"), tr("units"), QStringLiteral("stock.png")));
     m_panels.append(
         makePanel(tr("Order queue depth"), tr("messages"), QStringLiteral("queue.png")));
+    m_panels.append(
+        makePanel(tr("Buy latency, whole site"), tr("ms"), QStringLiteral("latency.png")));
+    m_panels.append(makePanel(tr("Order lag: reservation to committed order"), tr("ms"),
+                              QStringLiteral("orderlag.png")));
     // Eight outcomes and many products do not fit below a chart: their legends go right.
     m_panels[RequestsPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
     m_panels[StockPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
@@ -80,12 +95,23 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
             addSeries(m_panels[RequestsPanel], outcomeLabel(outcome), outcomeColour(outcome)));
     m_orders = addSeries(m_panels[OrdersPanel], tr("Orders"), QColor(0x15, 0x65, 0xc0));
     m_queue = addSeries(m_panels[QueuePanel], tr("Waiting in RabbitMQ"), QColor(0x6d, 0x4c, 0x41));
+    m_deadLetters = addSeries(m_panels[QueuePanel], tr("Dead letters"), QColor(0xc6, 0x28, 0x28));
+    m_latencyP50 = addSeries(m_panels[LatencyPanel], tr("p50"), QColor(0x15, 0x65, 0xc0));
+    m_latencyP99 = addSeries(m_panels[LatencyPanel], tr("p99"), QColor(0xef, 0x6c, 0x00));
+    m_orderLagP50 = addSeries(m_panels[OrderLagPanel], tr("p50"), QColor(0x15, 0x65, 0xc0));
+    m_orderLagP99 = addSeries(m_panels[OrderLagPanel], tr("p99"), QColor(0xef, 0x6c, 0x00));
 
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_summary, 0, 0, 1, 3);
     for (int i = 0; i < m_panels.size(); ++i)
-        grid->addWidget(m_panels.at(i).view, i / 2, i % 2);
+        grid->addWidget(m_panels.at(i).view, 1 + i / 3, i % 3);
     connect(&history, &LiveHistory::appended, this, &LiveChartsView::redraw);
+    m_summaryTimer = new QTimer(this);
+    connect(m_summaryTimer, &QTimer::timeout, this, &LiveChartsView::updateSummary);
+    m_summaryTimer->start(1000);
     redraw();
 }
 
@@ -109,7 +135,8 @@ LiveChartsView::Panel LiveChartsView::makePanel(const QString &title, const QStr
     chart->addAxis(panel.values, Qt::AlignLeft);
     panel.view = new QChartView(chart, this);
     panel.view->setRenderHint(QPainter::Antialiasing);
-    panel.view->setMinimumSize(360, 240);
+    // Three charts a row, two rows: the table above them still fits a laptop screen.
+    panel.view->setMinimumSize(280, 240);
     panel.fileName = fileName;
     return panel;
 }
@@ -151,12 +178,22 @@ void LiveChartsView::redraw()
     }
     m_orders->replace(m_history.orders().points());
     m_queue->replace(m_history.queueDepth().points());
+    m_deadLetters->replace(m_history.deadLetters().points());
+    m_latencyP50->replace(m_history.latencyP50().points());
+    m_latencyP99->replace(m_history.latencyP99().points());
+    m_orderLagP50->replace(m_history.orderLagP50().points());
+    m_orderLagP99->replace(m_history.orderLagP99().points());
     double stockMax = 0;
     for (const RollingSeries &series : stock)
         stockMax = qMax(stockMax, series.maximum());
 
-    const QList<double> maxima {requestMax, m_history.orders().maximum(), stockMax,
-                                m_history.queueDepth().maximum()};
+    const QList<double> maxima {
+        requestMax,
+        m_history.orders().maximum(),
+        stockMax,
+        qMax(m_history.queueDepth().maximum(), m_history.deadLetters().maximum()),
+        m_history.latencyP99().maximum(),
+        m_history.orderLagP99().maximum()};
     // Five minutes wide: filling from the left while younger than that (so the first
     // seconds are readable), then scrolling with the newest sample at the right edge.
     QDateTime start = QDateTime::currentDateTime().addSecs(-5 * 60);
@@ -170,6 +207,29 @@ void LiveChartsView::redraw()
         m_panels[i].values->applyNiceNumbers();
         m_panels[i].values->setMin(0);
     }
+    updateSummary();
+}
+
+void LiveChartsView::updateSummary()
+{
+    const QDateTime last = m_history.lastSample();
+    const qint64 age = last.isValid() ? last.msecsTo(QDateTime::currentDateTimeUtc()) : 0;
+    m_summary->setText(figuresSummary(m_history.latest(), age));
+}
+
+QString LiveChartsView::summaryText() const
+{
+    return m_summary->text();
+}
+
+double LiveChartsView::ordersPeak() const
+{
+    return peakOf(m_orders);
+}
+
+double LiveChartsView::queuePeak() const
+{
+    return peakOf(m_queue);
 }
 
 qsizetype LiveChartsView::requestPoints() const

@@ -8,6 +8,8 @@
 
 class QChart;
 class QChartView;
+class QLabel;
+class QTimer;
 class QDateTimeAxis;
 class QLineSeries;
 class QValueAxis;
@@ -17,9 +19,10 @@ namespace flashsale::console {
 class LiveHistory;
 class ProductsTableModel;
 
-/// Four live charts of the last five minutes, redrawn at each message of the 1 Hz feed:
-/// requests per second by outcome, orders created per second, stock left per product and
-/// the order queue's depth.
+/// Six live charts of the last five minutes, redrawn at each message of the 1 Hz feed:
+/// requests per second by outcome, orders created per second, stock left per product, the
+/// order queue's depth and dead letters, buy latency and order lag (p50, p99); above them a
+/// line with the latest figures and the instance count, which says when a figure is stale.
 class LiveChartsView : public QWidget
 {
     Q_OBJECT
@@ -28,10 +31,15 @@ public:
                    QWidget *parent = nullptr);
 
     /// Saves each chart as a PNG into \a directory (requests.png, orders.png, stock.png,
-    /// queue.png).
+    /// queue.png, latency.png, orderlag.png).
     Status saveImages(const QString &directory) const;
     /// Points the request-outcome chart holds now (for tests and the status bar).
     qsizetype requestPoints() const;
+    /// The highest value the orders and queue depth charts show now (for tests).
+    double ordersPeak() const;
+    double queuePeak() const;
+    /// The figures line above the charts.
+    QString summaryText() const;
 
 private:
     /// One chart with a time axis and a value axis.
@@ -46,6 +54,7 @@ private:
     Panel makePanel(const QString &title, const QString &valueTitle, const QString &fileName);
     QLineSeries *addSeries(Panel &panel, const QString &name, const QColor &colour);
     void redraw();
+    void updateSummary();
 
     const LiveHistory &m_history;
     const ProductsTableModel &m_products;
@@ -53,6 +62,13 @@ private:
     QMap<QString, QLineSeries *> m_requests;
     QLineSeries *m_orders = nullptr;
     QLineSeries *m_queue = nullptr;
+    QLineSeries *m_deadLetters = nullptr;
+    QLineSeries *m_latencyP50 = nullptr;
+    QLineSeries *m_latencyP99 = nullptr;
+    QLineSeries *m_orderLagP50 = nullptr;
+    QLineSeries *m_orderLagP99 = nullptr;
+    QLabel *m_summary = nullptr;
+    QTimer *m_summaryTimer = nullptr; ///< so a silent feed is seen going stale
     QHash<qint64, QLineSeries *> m_stock;
 };
 

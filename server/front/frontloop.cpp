@@ -215,6 +215,7 @@ int Connection::onMessageBegin(llhttp_t *p)
     c->phaseSinceMs = nowMs();
     c->current = Request();
     c->current.clientAddress = c->address;
+    c->current.arrivedAt = std::chrono::steady_clock::now();
     c->field.clear();
     c->value.clear();
     c->headerBytes = 0;

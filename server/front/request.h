@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QtGlobal>
 
+#include <chrono>
 #include <string_view>
 
 namespace flashsale::front {
@@ -16,6 +17,8 @@ struct Request
     QByteArray body; ///< the body, decoded from chunks if it came chunked
     QByteArray clientAddress; ///< the peer's address, for logs
     qint64 receivedAtMs = 0; ///< when the request was complete, ms since the epoch
+    /// When its first byte was read, on the steady clock (latencies are counted from here).
+    std::chrono::steady_clock::time_point arrivedAt;
 
     /// The target without its query.
     std::string_view path() const

@@ -4,6 +4,7 @@
 #include "admissiongate.h"
 #include "catalogrefresher.h"
 #include "circuitbreaker.h"
+#include "figurespublisher.h"
 #include "healthregistry.h"
 #include "prometheustext.h"
 #include "requestdecoding.h"
@@ -12,6 +13,7 @@
 #include "sessiontokens.h"
 #include "shopperorderdesk.h"
 #include "shopworker.h"
+#include "workerapi.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -436,6 +438,7 @@ void ShopperRoutes::buy(qint64 goodsId, std::string_view path, const Request &re
     buy.authorization = request.authorization;
     buy.clientAddress = request.clientAddress;
     buy.nowMs = request.receivedAtMs;
+    buy.arrivedAt = request.arrivedAt;
     // Steps 1 to 5 here, on the front thread; a refusal is prebuilt bytes.
     sale::BuyDesk::Checked checked = m_desk->check(buy);
     if (const auto *final = std::get_if<sale::BuyOutcome>(&checked))
@@ -545,7 +548,8 @@ void ShopperRoutes::ready(Reply reply)
 
 void ShopperRoutes::metrics(Reply reply)
 {
-    metrics::PrometheusText out;
+    metrics::PrometheusText out(
+        metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
     m_ctx.metrics->writePrometheus(out);
     out.family("flashsale_in_flight_requests", "gauge", "Buy requests in flight.");
     out.sample("flashsale_in_flight_requests", m_ctx.admission->inFlight());
@@ -565,7 +569,10 @@ void ShopperRoutes::metrics(Reply reply)
         out.sample("flashsale_dependency_up",
                    d.value().toObject().value(QStringLiteral("state")).toString() == u"up" ? 1 : 0,
                    {{"dependency", d.key().toLatin1()}});
-    reply.send(Answer::make(200, metrics::PrometheusText::contentType(), out.text()));
+    QByteArray text = out.text();
+    if (m_ctx.workerRole) // role all: the worker's figures on the same page
+        http::WorkerApi::writeMetrics(*m_ctx.workerRole, text);
+    reply.send(Answer::make(200, metrics::PrometheusText::contentType(), text));
 }
 
 } // namespace flashsale::front

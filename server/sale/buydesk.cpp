@@ -33,10 +33,11 @@ BuyDesk::BuyDesk(Parts parts)
     : m_parts(parts)
 { }
 
-BuyOutcome BuyDesk::finish(BuyOutcome outcome) const
+BuyOutcome BuyDesk::finish(BuyOutcome outcome,
+                           std::chrono::steady_clock::time_point arrivedAt) const
 {
     if (m_parts.metrics)
-        m_parts.metrics->count(outcome.metric());
+        m_parts.metrics->recordBuy(outcome.goodsId, outcome.metric(), arrivedAt);
     return outcome;
 }
 
@@ -46,44 +47,44 @@ BuyDesk::Checked BuyDesk::check(const BuyRequest &request) const
     // The instance's own bound first: past it nothing else is worth doing.
     std::optional<AdmissionGate::Ticket> ticket = m_parts.admission->tryEnter();
     if (!ticket)
-        return finish(outcome(Kind::Crowded, goodsId, 1));
+        return finish(outcome(Kind::Crowded, goodsId, 1), request.arrivedAt);
     const auto session = m_parts.sessions->verifyHeader(
         std::string_view(request.authorization.constData(), size_t(request.authorization.size())),
         request.nowMs);
     if (!session)
-        return finish(outcome(Kind::Unauthorized, goodsId));
+        return finish(outcome(Kind::Unauthorized, goodsId), request.arrivedAt);
     const auto sales = m_parts.catalog->snapshot();
     const auto it = sales->constFind(goodsId);
     if (it == sales->cend() || !it->schedule) {
         // Before the first load an unknown product may well be on sale: say "later", never
         // "there is no such sale" to a shopper who may be right.
         if (!m_parts.catalog->isLoaded())
-            return finish(outcome(Kind::CatalogLoading, goodsId, 2));
-        return finish(outcome(Kind::NoSale, goodsId));
+            return finish(outcome(Kind::CatalogLoading, goodsId, 2), request.arrivedAt);
+        return finish(outcome(Kind::NoSale, goodsId), request.arrivedAt);
     }
     // 1 gate
     if (const auto message = m_parts.killSwitch->blocked(goodsId)) {
         BuyOutcome o = outcome(Kind::Switched, goodsId, 5);
         o.message = *message;
-        return finish(o);
+        return finish(o, request.arrivedAt);
     }
     // 2 window
     const SaleSchedule &schedule = *it->schedule;
     if (request.nowMs < schedule.startAtMs) {
         BuyOutcome o = outcome(Kind::NotStarted, goodsId);
         o.startAtMs = schedule.startAtMs;
-        return finish(o);
+        return finish(o, request.arrivedAt);
     }
     if (request.nowMs >= schedule.endAtMs)
-        return finish(outcome(Kind::Ended, goodsId));
+        return finish(outcome(Kind::Ended, goodsId), request.arrivedAt);
     // 3 path
     if (!it->pathSigner.verify(
             session->userId, goodsId,
             std::string_view(request.path.constData(), size_t(request.path.size()))))
-        return finish(outcome(Kind::WrongPath, goodsId));
+        return finish(outcome(Kind::WrongPath, goodsId), request.arrivedAt);
     // 4 sold-out mark
     if (m_parts.catalog->isSoldOut(goodsId))
-        return finish(outcome(Kind::SoldOut, goodsId));
+        return finish(outcome(Kind::SoldOut, goodsId), request.arrivedAt);
     // 5 bucket: a token now, or one within buy-wait (the reserve comes after the wait)
     std::chrono::microseconds wait {0};
     if (const auto bucket = m_parts.buckets->bucket(goodsId)) {
@@ -91,8 +92,8 @@ BuyDesk::Checked BuyDesk::check(const BuyRequest &request) const
         if (!reserved) {
             const double seconds =
                 std::chrono::duration<double>(bucket->timeUntilAvailable()).count();
-            return finish(
-                outcome(Kind::RateLimited, goodsId, std::max(1, int(std::ceil(seconds)))));
+            return finish(outcome(Kind::RateLimited, goodsId, std::max(1, int(std::ceil(seconds)))),
+                          request.arrivedAt);
         }
         wait = *reserved;
     }
@@ -100,12 +101,13 @@ BuyDesk::Checked BuyDesk::check(const BuyRequest &request) const
     // broker in this process's memory): an open one answers at once.
     if (!m_parts.orders || m_parts.rabbitBreaker->state() == CircuitBreaker::State::Open
         || m_parts.orders->backlog() >= m_parts.maxPublishBacklog)
-        return finish(outcome(Kind::Unavailable, goodsId, 2));
+        return finish(outcome(Kind::Unavailable, goodsId, 2), request.arrivedAt);
     BuyAdmission admission;
     admission.goodsId = goodsId;
     admission.userId = session->userId;
     admission.wait = wait;
     admission.ticket = std::make_shared<AdmissionGate::Ticket>(std::move(*ticket));
+    admission.arrivedAt = request.arrivedAt;
     return admission;
 }
 
@@ -155,11 +157,11 @@ void BuyDesk::reserve(const BuyAdmission &admission, ReserveStep &step,
     // Last of the checks: in half-open state this call is the breaker's probe, and only the
     // reserve below reports its outcome.
     if (!m_parts.redisBreaker->allow())
-        return done(finish(outcome(Kind::Unavailable, admission.goodsId, 2)));
+        return done(finish(outcome(Kind::Unavailable, admission.goodsId, 2), admission.arrivedAt));
     step.reserve(admission.goodsId, admission.userId,
                  [this, admission, done = std::move(done)](const redis::ReserveOutcome &o) {
                      // The admission (and its place in the gate) is held until here.
-                     done(finish(fromReserve(admission, o)));
+                     done(finish(fromReserve(admission, o), admission.arrivedAt));
                  });
 }
 

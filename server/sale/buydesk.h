@@ -57,6 +57,7 @@ struct BuyAdmission
     qint64 userId = 0; ///< the shopper the session speaks for
     std::chrono::microseconds wait {0}; ///< how long to wait before reserving
     std::shared_ptr<AdmissionGate::Ticket> ticket; ///< the place in the gate
+    std::chrono::steady_clock::time_point arrivedAt; ///< the request's arrival (latency)
 };
 
 /// The buy pipeline of DESIGN.md as a service: the checks that need no I/O (gate, session,
@@ -106,7 +107,7 @@ public:
              std::function<void(const BuyOutcome &)> done) const;
 
 private:
-    BuyOutcome finish(BuyOutcome outcome) const;
+    BuyOutcome finish(BuyOutcome outcome, std::chrono::steady_clock::time_point arrivedAt) const;
     BuyOutcome fromReserve(const BuyAdmission &admission, const redis::ReserveOutcome &o) const;
 
     Parts m_parts;
