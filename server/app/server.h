@@ -47,6 +47,9 @@ namespace metrics {
 class FiguresPublisher;
 class SaleMetrics;
 } // namespace metrics
+namespace pages {
+class StorefrontPublisher;
+}
 namespace orders {
 class OrderPayments;
 class WorkerRole;
@@ -77,6 +80,7 @@ private:
     Status startDatabase();
     Status startHttp();
     Status startWorkerHttp();
+    Status startPages();
 
     ServerConfig m_config;
     HealthRegistry m_health;
@@ -101,6 +105,7 @@ private:
     InstanceHeartbeat *m_heartbeat = nullptr; ///< shares the site-wide rates among instances
     metrics::FiguresPublisher *m_figures = nullptr; ///< this instance's live figures, to Redis
     std::unique_ptr<amqp::QueueDepthProbe> m_queueDepth; ///< RabbitMQ's counts, for the stats
+    pages::StorefrontPublisher *m_pages = nullptr; ///< renders the storefront (with pages-dir)
     std::unique_ptr<front::ShopperFront> m_shopperFront; ///< the shoppers' API
     std::unique_ptr<http::ListenerPool> m_adminListeners;
     quint16 m_httpPort = 0;
