@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include "accountdesk.h"
 #include "adminapi.h"
 #include "admissiongate.h"
 #include "amqpurl.h"
@@ -25,7 +26,8 @@
 #include "saleevents.h"
 #include "salemetrics.h"
 #include "sessiontokens.h"
-#include "shopperapi.h"
+#include "shopperfront.h"
+#include "shopperorderdesk.h"
 #include "sqlexecutor.h"
 #include "storefrontpublisher.h"
 #include "workerapi.h"
@@ -59,7 +61,7 @@ Server::~Server()
     // 1. The listeners: no request reaches a service from now on. A buy whose reservation
     //    Redis made but whose answer had not come back yet has no 202; it stays in the
     //    pending set, and the reconciler publishes it.
-    m_shopperListeners.reset();
+    m_shopperFront.reset(); // drains: requests in flight are answered first
     m_adminListeners.reset();
     m_workerListeners.reset();
     m_queueDepth.reset();
@@ -207,8 +209,10 @@ Status Server::startHttp()
 
     m_refresher = new catalog::CatalogRefresher(*m_sql, *m_catalog, *m_killSwitch, *m_buckets,
                                                 m_config.configRefreshMs, this);
-    connect(m_refresher, &catalog::CatalogRefresher::refreshed, this,
-            [this](bool ok) { m_catalogLoaded = m_catalogLoaded || ok; });
+    connect(m_refresher, &catalog::CatalogRefresher::refreshed, this, [this](bool ok) {
+        if (ok)
+            m_catalog->markLoaded();
+    });
     if (!m_config.redisUrl.isEmpty()) {
         // Admin changes made on any instance, and sold-out marks, arrive here at once.
         Result<std::unique_ptr<redis::Redis>> opened = redis::Redis::open(m_config.redisUrl);
@@ -269,22 +273,33 @@ Status Server::startHttp()
     context.queueDepth = m_queueDepth.get();
     context.site = url->name;
     context.workerRole = m_workerRole.get();
-    const QPointer<Server> self(this);
-    context.ready = [self] {
-        return self && self->m_catalogLoaded;
+    catalog::SaleCatalog *sales = m_catalog.get();
+    context.ready = [sales] {
+        return sales->isLoaded();
     };
 
-    // A request's worth of bytes (body limit plus generous headers) without an answer.
-    constexpr qint64 maxUnanswered = http::maxBodyBytes + 64 * 1024;
-    const http::ShopperApi shopper(context);
-    m_shopperListeners = std::make_unique<http::ListenerPool>(QStringLiteral("http"));
-    const Result<quint16> port = m_shopperListeners->start(
-        m_config.listen.address, m_config.listen.port, m_config.httpThreads,
-        [shopper](QHttpServer &server) { shopper.install(server); }, maxUnanswered);
+    // The shoppers' API on the front: epoll loops with llhttp, the services behind them.
+    front::ShopperServices services;
+    services.context = context;
+    services.accounts =
+        std::make_shared<users::AccountDesk>(m_sql.get(), m_passwords.get(), m_sessions.get());
+    catalog::CatalogRefresher *refresher = m_refresher;
+    services.orders =
+        std::make_shared<orders::ShopperOrderDesk>(m_sql.get(), payments, [refresher] {
+            // The database's stock changed: this instance's catalog reloads now (the others
+            // hear `restocked` from the rollback script).
+            QMetaObject::invokeMethod(refresher, &catalog::CatalogRefresher::refresh,
+                                      Qt::QueuedConnection);
+        });
+    m_shopperFront = std::make_unique<front::ShopperFront>(std::move(services));
+    const Result<quint16> port =
+        m_shopperFront->start(m_config.listen.address, m_config.listen.port, m_config.httpThreads);
     if (!port)
         return Status::failure(QStringLiteral("listen: ") + port.error());
     m_httpPort = port.value();
 
+    // A request's worth of bytes (body limit plus generous headers) without an answer.
+    constexpr qint64 maxUnanswered = http::maxBodyBytes + 64 * 1024;
     const http::AdminApi admin(context);
     m_adminListeners = std::make_unique<http::ListenerPool>(QStringLiteral("admin"));
     const Result<quint16> adminPort = m_adminListeners->start(
@@ -300,7 +315,7 @@ Status Server::startHttp()
     qCInfo(lcServer).noquote() << QStringLiteral("shopper API on http://%1:%2 (%3 threads)")
                                       .arg(m_config.listen.address.toString())
                                       .arg(m_httpPort)
-                                      .arg(m_shopperListeners->threadCount());
+                                      .arg(m_shopperFront->threadCount());
     return Status::success();
 }
 

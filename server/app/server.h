@@ -18,6 +18,9 @@ class SqlExecutor;
 namespace http {
 class ListenerPool;
 }
+namespace front {
+class ShopperFront;
+}
 namespace amqp {
 class QueueDepthProbe;
 class ReservationPublisher;
@@ -103,8 +106,7 @@ private:
     metrics::FiguresPublisher *m_figures = nullptr; ///< this instance's live figures, to Redis
     std::unique_ptr<amqp::QueueDepthProbe> m_queueDepth; ///< RabbitMQ's counts, for the stats
     pages::StorefrontPublisher *m_pages = nullptr; ///< renders the storefront (with pages-dir)
-    bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
-    std::unique_ptr<http::ListenerPool> m_shopperListeners;
+    std::unique_ptr<front::ShopperFront> m_shopperFront; ///< the shoppers' API
     std::unique_ptr<http::ListenerPool> m_adminListeners;
     quint16 m_httpPort = 0;
     quint16 m_adminPort = 0;

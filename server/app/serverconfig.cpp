@@ -61,7 +61,9 @@ QList<ConfigOption> ServerConfig::options()
                  "Bearer token of the admin API; without one every admin call is refused."),
              QStringLiteral("token")},
             {QStringLiteral("http-threads"), QStringLiteral("2"),
-             QStringLiteral("Event-loop threads serving the shoppers' API (1-64)."),
+             QStringLiteral("Front threads serving the shoppers' API (1-64): each an epoll loop "
+                            "on its own SO_REUSEPORT listener, paired with a thread for its "
+                            "Redis work."),
              QStringLiteral("n")},
             {QStringLiteral("sql-threads"), QStringLiteral("4"),
              QStringLiteral("Threads and connections for database calls (1-64)."),

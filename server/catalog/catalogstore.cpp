@@ -55,6 +55,7 @@ SaleRecord readSale(const QSqlQuery &q)
         r.schedule = s;
     }
     r.pathSecret = q.value(13).toByteArray();
+    r.pathSigner = sale::PathSigner(r.pathSecret);
     r.ordersCreated = q.value(15).toLongLong();
     return r;
 }

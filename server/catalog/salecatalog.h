@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QSet>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -38,7 +39,13 @@ public:
     bool isSoldOut(qint64 goodsId) const;
     void setSoldOut(qint64 goodsId, bool soldOut);
 
+    /// True once the sales were loaded from the database (an instance is ready for traffic
+    /// only then; before, an unknown product may still be on sale).
+    bool isLoaded() const { return m_loaded.load(std::memory_order_acquire); }
+    void markLoaded() { m_loaded.store(true, std::memory_order_release); }
+
 private:
+    std::atomic<bool> m_loaded = false;
     mutable std::mutex m_mutex;
     Snapshot m_sales;
     quint64 m_generation = 0;

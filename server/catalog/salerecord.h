@@ -19,6 +19,7 @@ struct SaleRecord
     qint64 preloadedStock = 0; ///< all stock ever put on sale (initial + top-ups)
     qint64 ordersCreated = 0; ///< orders not cancelled
     QByteArray pathSecret; ///< the sale's secret for the buy path
+    sale::PathSigner pathSigner; ///< keyed with pathSecret once, for every buy's path check
 
     /// The phase at \a nowMs (Draft without a schedule).
     sale::SalePhase phaseAt(qint64 nowMs, bool soldOut) const;

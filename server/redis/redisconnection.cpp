@@ -1,5 +1,7 @@
 #include "redisconnection.h"
 
+#include <poll.h>
+
 #include "hiredisqtadapter.h"
 #include "rediscategory.h"
 
@@ -337,6 +339,25 @@ void RedisConnection::checkDeadlines()
     if (due > now) {
         m_deadlineTimer.start(int(due - now));
         return;
+    }
+    // Replies may be waiting in the socket while this thread was too busy to read them (a
+    // starved event loop is not a stuck server): read what has come before judging.
+    if (m_context && !m_readBeforeTimeout) {
+        pollfd p {m_context->c.fd, POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+            const QPointer<RedisConnection> alive(this);
+            m_readBeforeTimeout = true;
+            redisAsyncHandleRead(m_context);
+            if (!alive)
+                return;
+            m_readBeforeTimeout = false;
+            if (m_pending.empty() || m_pending.front()->deadline > m_clock.elapsed()) {
+                if (!m_pending.empty())
+                    m_deadlineTimer.start(
+                        int(std::max<qint64>(0, m_pending.front()->deadline - m_clock.elapsed())));
+                return;
+            }
+        }
     }
     // Replies come in order: with the oldest one overdue the connection is stuck (or the
     // server is), so everything on it fails now and we start afresh.

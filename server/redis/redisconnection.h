@@ -120,6 +120,7 @@ private:
     QSet<QByteArray> m_unconfirmed; ///< subscriber mode: SUBSCRIBE sent, not confirmed yet
     bool m_subscribing = false; ///< subscriber mode: handshake done, confirmations awaited
     int m_failedAttempts = 0; ///< connect attempts failed in a row (to log an outage once)
+    bool m_readBeforeTimeout = false; ///< reading inside checkDeadlines(): not again
 };
 
 } // namespace flashsale::redis

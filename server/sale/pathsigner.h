@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hmacsha256.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringView>
@@ -24,13 +26,17 @@ public:
     /// True when \a path is the one for \a userId and \a goodsId. Runs in the same time
     /// whatever the path, so a forger learns nothing from the timing.
     bool verify(qint64 userId, qint64 goodsId, QStringView path) const;
+    /// The same for a path as the front read it (bytes).
+    bool verify(qint64 userId, qint64 goodsId, std::string_view path) const;
 
     bool isNull() const { return m_secret.isEmpty(); }
 
 private:
-    QByteArray mac(qint64 userId, qint64 goodsId) const;
+    /// The path's 32 hex characters.
+    std::array<char, 32> hexMac(qint64 userId, qint64 goodsId) const;
 
     QByteArray m_secret;
+    HmacSha256 m_hmac; ///< keyed with m_secret once
 };
 
 /// Compares two byte strings in time that depends only on their lengths.

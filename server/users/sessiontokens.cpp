@@ -3,7 +3,6 @@
 #include "pathsigner.h"
 
 #include <QList>
-#include <QMessageAuthenticationCode>
 
 namespace flashsale::users {
 
@@ -13,12 +12,13 @@ constexpr auto base64url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrail
 
 SessionTokens::SessionTokens(QByteArray secret, qint64 lifetimeSeconds)
     : m_secret(std::move(secret))
+    , m_hmac(m_secret)
     , m_lifetimeSeconds(lifetimeSeconds)
 { }
 
 QByteArray SessionTokens::sign(const QByteArray &payload) const
 {
-    return QMessageAuthenticationCode::hash(payload, m_secret, QCryptographicHash::Sha256);
+    return m_hmac.macBytes(std::string_view(payload.constData(), size_t(payload.size())));
 }
 
 QString SessionTokens::issue(qint64 userId, qint64 nowMs) const
@@ -59,6 +59,13 @@ std::optional<Session> SessionTokens::verifyHeader(const QByteArray &authorizati
     if (!authorization.startsWith(prefix))
         return std::nullopt;
     return verify(QString::fromLatin1(authorization.mid(prefix.size()).trimmed()), nowMs);
+}
+
+std::optional<Session> SessionTokens::verifyHeader(std::string_view authorization,
+                                                   qint64 nowMs) const
+{
+    return verifyHeader(
+        QByteArray::fromRawData(authorization.data(), qsizetype(authorization.size())), nowMs);
 }
 
 } // namespace flashsale::users

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hmacsha256.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -29,6 +31,8 @@ public:
 
     /// The session from an `Authorization: Bearer <token>` header value.
     std::optional<Session> verifyHeader(const QByteArray &authorization, qint64 nowMs) const;
+    /// The same over the header's bytes as the front read them.
+    std::optional<Session> verifyHeader(std::string_view authorization, qint64 nowMs) const;
 
     qint64 lifetimeSeconds() const { return m_lifetimeSeconds; }
 
@@ -36,6 +40,7 @@ private:
     QByteArray sign(const QByteArray &payload) const;
 
     QByteArray m_secret;
+    sale::HmacSha256 m_hmac; ///< keyed with m_secret once
     qint64 m_lifetimeSeconds = 0;
 };
 
