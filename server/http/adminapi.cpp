@@ -256,6 +256,10 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
                       answer.send(jsonResponse(ctx->killSwitch->toJson()));
                   } else if (o.sale) {
                       ctx->catalog->upsert(*o.sale);
+                      // With the catalog, not at the next reload: until then a live sale
+                      // would have no bucket here, and every buy would pass unmetered.
+                      ctx->buckets->configure(o.sale->goods.goodsId, o.sale->ratePerSecond,
+                                              double(o.sale->burst));
                       readInventories(
                           {o.sale->goods.goodsId}, context,
                           [ctx, answer, sale = *o.sale, now,
@@ -294,7 +298,8 @@ QJsonObject scheduleJson(const sale::SaleSchedule &s)
             {QStringLiteral("startAt"), formatTime(s.startAtMs)},
             {QStringLiteral("endAt"), formatTime(s.endAtMs)},
             {QStringLiteral("ratePerSecond"), s.ratePerSecond},
-            {QStringLiteral("burst"), s.burst}};
+            {QStringLiteral("burst"), s.burst},
+            {QStringLiteral("challengeBits"), s.challengeBits}};
 }
 
 } // namespace
@@ -321,6 +326,7 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
         {QStringLiteral("pending"), fromRedis ? inventory->pending : 0},
         {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
         {QStringLiteral("burst"), sale.burst},
+        {QStringLiteral("challengeBits"), sale.schedule ? sale.schedule->challengeBits : 0},
         {QStringLiteral("acceptedPerSecond"), 0},
         {QStringLiteral("state"),
          degraded ? QStringLiteral("degraded") : sale::phaseName(sale.phaseAt(now, soldOut))},
