@@ -1,5 +1,8 @@
 #pragma once
 
+#include "clientaddress.h"
+#include "signinbrake.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -31,6 +34,9 @@ namespace flashsale::users {
 class PasswordHasher;
 class SessionTokens;
 } // namespace flashsale::users
+namespace flashsale::sale {
+class ChallengeSigner;
+}
 namespace flashsale::metrics {
 class SaleMetrics;
 }
@@ -63,6 +69,10 @@ struct ApiContext
     orders::OrderPayments *payments = nullptr; ///< shoppers' pay and cancel (thread-safe)
     int buyWaitMs = 5; ///< how long a buy request may wait for a token
     std::function<bool()> ready; ///< true when this instance takes traffic (/readyz)
+    const sale::ChallengeSigner *challenges = nullptr; ///< proof of work before a sale's path
+    users::TrustedProxies trustedProxies; ///< peers whose X-Forwarded-For names the client
+    users::SignInBrakeOptions brake; ///< limits of the sign-in and sign-up brakes
+    QString site; ///< keeps the brakes of sites (or test runs) sharing a Redis apart
 };
 
 } // namespace flashsale::http
