@@ -1,5 +1,10 @@
 #include "server.h"
 
+#include "salechallenge.h"
+
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
+
 #include "accountdesk.h"
 #include "adminapi.h"
 #include "admissiongate.h"
@@ -171,6 +176,10 @@ Status Server::startHttp()
         secret = sale::PathSigner::generateSecret();
     }
     m_sessions = std::make_unique<users::SessionTokens>(secret, m_config.sessionLifetimeSeconds);
+    // Its own key, derived from the shared secret: every instance checks every challenge,
+    // and a session token can never pass for a challenge or the other way round.
+    m_challenges = std::make_unique<sale::ChallengeSigner>(QMessageAuthenticationCode::hash(
+        "flashsale challenge v1", secret, QCryptographicHash::Sha256));
     m_metrics = std::make_unique<metrics::SaleMetrics>();
     if (m_config.adminToken.isEmpty())
         qCWarning(lcServer) << "no admin-token: the admin API refuses every call";
@@ -273,6 +282,11 @@ Status Server::startHttp()
     context.queueDepth = m_queueDepth.get();
     context.site = url->name;
     context.workerRole = m_workerRole.get();
+    context.challenges = m_challenges.get();
+    context.trustedProxies = m_config.trustedProxies;
+    context.brake.failuresPerUsername.threshold = m_config.signInMaxFailures;
+    context.brake.failuresPerAddress.threshold = m_config.signInAddressMaxFailures;
+    context.brake.signUpsPerAddress.threshold = m_config.signUpsPerAddress;
     catalog::SaleCatalog *sales = m_catalog.get();
     context.ready = [sales] {
         return sales->isLoaded();

@@ -35,6 +35,7 @@ class Redis;
 }
 namespace sale {
 class AdmissionGate;
+class ChallengeSigner;
 class CircuitBreaker;
 class KillSwitch;
 class ProductBuckets;
@@ -96,6 +97,7 @@ private:
     std::unique_ptr<sale::CircuitBreaker> m_postgresBreaker;
     std::unique_ptr<users::PasswordHasher> m_passwords;
     std::unique_ptr<users::SessionTokens> m_sessions;
+    std::unique_ptr<sale::ChallengeSigner> m_challenges; ///< proof of work before a sale's path
     std::unique_ptr<metrics::SaleMetrics> m_metrics;
     std::unique_ptr<amqp::ReservationPublisher> m_publisher;
     std::unique_ptr<orders::OrderPayments> m_payments; ///< role api: shoppers' pay and cancel

@@ -92,6 +92,25 @@ QList<ConfigOption> ServerConfig::options()
              QStringLiteral("Folder the storefront's static pages are rendered into (served by "
                             "nginx; roles api and all; default: none rendered)."),
              QStringLiteral("dir")},
+            {QStringLiteral("trusted-proxies"), QStringLiteral("127.0.0.1,::1"),
+             QStringLiteral("Proxies (addresses or subnets, comma-separated) whose last "
+                            "X-Forwarded-For hop is taken as the shopper's address for the "
+                            "sign-in brake; from any other peer the header is ignored."),
+             QStringLiteral("list")},
+            {QStringLiteral("signin-failures"), QStringLiteral("5"),
+             QStringLiteral("Wrong passwords for one username within 15 minutes before sign-ins "
+                            "as it are refused (429) for a time that doubles with each further "
+                            "failure (1-1000)."),
+             QStringLiteral("n")},
+            {QStringLiteral("signin-ip-failures"), QStringLiteral("50"),
+             QStringLiteral("Wrong passwords from one client address within 15 minutes before "
+                            "its sign-ins are braked the same way (1-100000)."),
+             QStringLiteral("n")},
+            {QStringLiteral("signups-per-ip"), QStringLiteral("0"),
+             QStringLiteral("Accounts one client address may create an hour (0: no limit; set "
+                            "it once --trusted-proxies names your proxies, or every shopper "
+                            "counts as the proxy)."),
+             QStringLiteral("n")},
             {QStringLiteral("config-refresh"), QStringLiteral("5000"),
              QStringLiteral("Milliseconds between periodic reloads of sales and switches from the "
                             "database (changes are also announced on Redis and applied at once)."),
@@ -167,6 +186,9 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
         {"publish-backlog", &config.publishBacklog, 1, 10'000'000},
         {"buy-wait", &config.buyWaitMs, 0, 1000},
         {"config-refresh", &config.configRefreshMs, 50, 60'000},
+        {"signin-failures", &config.signInMaxFailures, 1, 1000},
+        {"signin-ip-failures", &config.signInAddressMaxFailures, 1, 100'000},
+        {"signups-per-ip", &config.signUpsPerAddress, 0, 1'000'000},
     };
     for (const IntSetting &setting : ints) {
         const QString name = QString::fromLatin1(setting.name);
@@ -181,6 +203,12 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
                                                      .arg(setting.max));
         *setting.target = value;
     }
+    QString proxiesError;
+    const std::optional<users::TrustedProxies> proxies = users::TrustedProxies::parse(
+        layers.value(QStringLiteral("trusted-proxies")), &proxiesError);
+    if (!proxies)
+        return Result<ServerConfig>::failure(QStringLiteral("trusted-proxies: ") + proxiesError);
+    config.trustedProxies = *proxies;
     return config;
 }
 

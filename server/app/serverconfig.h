@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clientaddress.h"
+
 #include "layeredconfig.h"
 #include "result.h"
 #include "workersettings.h"
@@ -45,6 +47,10 @@ struct ServerConfig
     QString pagesDir; ///< where the storefront's pages are rendered; empty: not rendered here
     int configRefreshMs =
         5000; ///< periodic reload of sales and switches (changes also arrive by Redis at once)
+    users::TrustedProxies trustedProxies; ///< peers whose X-Forwarded-For names the client
+    int signInMaxFailures = 5; ///< wrong passwords per username in 15 minutes before the brake
+    int signInAddressMaxFailures = 50; ///< wrong passwords per client address in 15 minutes
+    int signUpsPerAddress = 0; ///< accounts per client address an hour (0: no limit)
 
     /// The settings flashsale-server understands, with their defaults.
     static QList<ConfigOption> options();

@@ -263,6 +263,8 @@ int Connection::onHeaderValueComplete(llhttp_t *p)
     auto *c = static_cast<Connection *>(p->data);
     if (equalsNoCase(c->field, "authorization"))
         c->current.authorization = c->value.trimmed();
+    else if (equalsNoCase(c->field, "x-forwarded-for"))
+        c->current.forwardedFor = c->value.trimmed();
     else if (equalsNoCase(c->field, "expect"))
         c->expectContinue = equalsNoCase(c->value.trimmed(), "100-continue");
     c->field.clear();

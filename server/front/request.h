@@ -16,6 +16,8 @@ struct Request
     QByteArray authorization; ///< the Authorization header, if any
     QByteArray body; ///< the body, decoded from chunks if it came chunked
     QByteArray clientAddress; ///< the peer's address, for logs
+    QByteArray
+        forwardedFor; ///< the X-Forwarded-For header, if any (believed from trusted proxies only)
     qint64 receivedAtMs = 0; ///< when the request was complete, ms since the epoch
     /// When its first byte was read, on the steady clock (latencies are counted from here).
     std::chrono::steady_clock::time_point arrivedAt;

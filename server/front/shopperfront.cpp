@@ -61,6 +61,8 @@ Result<quint16> ShopperFront::start(const QHostAddress &address, quint16 port, i
 
     const QString redisUrl = m_services->context.redisUrl;
     const int windowMs = m_services->context.windowMs;
+    const users::SignInBrakeOptions brake = m_services->context.brake;
+    const QString site = m_services->context.site;
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("shop-%1").arg(i));
@@ -68,7 +70,11 @@ Result<quint16> ShopperFront::start(const QHostAddress &address, quint16 port, i
         worker->moveToThread(thread);
         thread->start();
         QMetaObject::invokeMethod(
-            worker, [worker, redisUrl, windowMs] { worker->setUp(redisUrl, windowMs); },
+            worker,
+            [worker, redisUrl, windowMs, brake, site] {
+                worker->setUp(redisUrl, windowMs);
+                worker->setUpBrake(brake, site);
+            },
             Qt::BlockingQueuedConnection);
         m_workerThreads.push_back(thread);
         m_workers.push_back(worker);

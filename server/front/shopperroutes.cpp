@@ -4,20 +4,24 @@
 #include "admissiongate.h"
 #include "catalogrefresher.h"
 #include "circuitbreaker.h"
+#include "clientaddress.h"
 #include "figurespublisher.h"
 #include "healthregistry.h"
 #include "prometheustext.h"
 #include "requestdecoding.h"
 #include "salecatalog.h"
+#include "salechallenge.h"
 #include "salemetrics.h"
 #include "sessiontokens.h"
 #include "shopperorderdesk.h"
 #include "shopworker.h"
 #include "workerapi.h"
 
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QTimer>
+#include <QUrlQuery>
 
 #include <llhttp.h>
 
@@ -107,6 +111,55 @@ Answer notFound(std::string_view path)
 Answer decodeError(const http::RequestError &error)
 {
     return Answer::error(error.status, error.code, error.message);
+}
+
+Answer notRevealed(qint64 revealAtMs)
+{
+    return Answer::error(
+        403, QStringLiteral("not_revealed"),
+        QStringLiteral("The buy link is revealed at %1.").arg(formatTime(revealAtMs)));
+}
+
+Answer badCredentials()
+{
+    return Answer::error(401, QStringLiteral("bad_credentials"),
+                         QStringLiteral("Wrong username or password."));
+}
+
+// The brake's answer: the same whether or not the password was right, so it is no oracle.
+Answer tooManyAttempts(qint64 holdOffMs, const QString &what)
+{
+    const int seconds = int(std::max<qint64>(1, (holdOffMs + 999) / 1000));
+    return Answer::error(
+        429, QStringLiteral("too_many_attempts"),
+        QStringLiteral("Too many %1 from here. Try again in %2 s.").arg(what).arg(seconds),
+        seconds);
+}
+
+// A brake that cannot be asked (Redis down) lets the attempt through: sign-in must not
+// depend on Redis, and the password check itself stays as slow as ever.
+qint64 holdOffOrNone(const Result<qint64> &answer)
+{
+    if (!answer) {
+        qCWarning(lcShopper).noquote() << "sign-in brake not asked:" << answer.error();
+        return 0;
+    }
+    return answer.value();
+}
+
+QString shopperAddress(const Request &request, const users::TrustedProxies &trusted)
+{
+    return users::clientAddress(QHostAddress(QString::fromLatin1(request.clientAddress)),
+                                request.forwardedFor, trusted);
+}
+
+QString queryValue(const Request &request, const QString &name)
+{
+    const qsizetype q = request.target.indexOf('?');
+    if (q < 0)
+        return {};
+    return QUrlQuery(QString::fromLatin1(request.target.mid(q + 1)))
+        .queryItemValue(name, QUrl::FullyDecoded);
 }
 
 // `Order` of docs/api.md.
@@ -293,6 +346,11 @@ void ShopperRoutes::handle(Request &&request, Reply reply)
                             buyPath(*id, request, std::move(reply));
                         return;
                     }
+                    if (n == 4 && s[3] == "challenge") {
+                        if (only(HTTP_GET, "GET"))
+                            challenge(*id, request, std::move(reply));
+                        return;
+                    }
                     if (n == 5 && s[3] == "orders" && s[4] == "me") {
                         if (only(HTTP_GET, "GET"))
                             standing(*id, request, std::move(reply));
@@ -342,22 +400,46 @@ void ShopperRoutes::signUp(const Request &request, Reply reply)
     if (!credentials)
         return reply.send(decodeError(credentials.error()));
     SharedReply answer = share(std::move(reply));
-    m_services->accounts->signUp(
-        credentials->username, credentials->password,
-        [answer](const users::AccountDesk::SignUp &outcome) {
-            using K = users::AccountDesk::SignUp::Kind;
-            switch (outcome.kind) {
-            case K::Failed:
-                qCWarning(lcShopper).noquote() << outcome.error;
-                return answer->send(unavailable(QStringLiteral("create accounts")));
-            case K::Taken:
-                return answer->send(Answer::error(409, QStringLiteral("taken"),
-                                                  QStringLiteral("That username is taken.")));
-            case K::Created:
-                return answer->send(
-                    Answer::json(201, {{QStringLiteral("userId"), outcome.userId}}));
-            }
+    const QString address = shopperAddress(request, m_ctx.trustedProxies);
+    const auto accounts = m_services->accounts;
+    const http::Credentials c = credentials.value();
+    // The brake lives in Redis, on the worker's thread; the account in the database.
+    m_worker->post([accounts, c, address, answer](ShopWorker &worker) {
+        const users::SignInBrake *brake = worker.brake();
+        ShopWorker *w = &worker; // lives as long as the front
+        const auto create = [accounts, c, address, answer, brake, w] {
+            accounts->signUp(
+                c.username, c.password,
+                [answer, address, brake, w](const users::AccountDesk::SignUp &outcome) {
+                    using K = users::AccountDesk::SignUp::Kind;
+                    switch (outcome.kind) {
+                    case K::Failed:
+                        qCWarning(lcShopper).noquote() << outcome.error;
+                        return answer->send(unavailable(QStringLiteral("create accounts")));
+                    case K::Taken:
+                        return answer->send(
+                            Answer::error(409, QStringLiteral("taken"),
+                                          QStringLiteral("That username is taken.")));
+                    case K::Created:
+                        if (brake)
+                            w->post([brake, address](ShopWorker &worker) {
+                                brake->recordSignUp(address, &worker, [](const Result<qint64> &r) {
+                                    holdOffOrNone(r);
+                                });
+                            });
+                        return answer->send(
+                            Answer::json(201, {{QStringLiteral("userId"), outcome.userId}}));
+                    }
+                });
+        };
+        if (!brake)
+            return create();
+        brake->checkSignUp(address, &worker, [answer, create](const Result<qint64> &held) {
+            if (const qint64 ms = holdOffOrNone(held); ms > 0)
+                return answer->send(tooManyAttempts(ms, QStringLiteral("new accounts")));
+            create();
         });
+    });
 }
 
 void ShopperRoutes::signIn(const Request &request, Reply reply)
@@ -366,25 +448,58 @@ void ShopperRoutes::signIn(const Request &request, Reply reply)
     if (!credentials)
         return reply.send(decodeError(credentials.error()));
     SharedReply answer = share(std::move(reply));
-    m_services->accounts->signIn(
-        credentials->username, credentials->password, nowMs(),
-        [answer](const users::AccountDesk::SignIn &outcome) {
-            using K = users::AccountDesk::SignIn::Kind;
-            switch (outcome.kind) {
-            case K::Failed:
-                qCWarning(lcShopper).noquote() << outcome.error;
-                return answer->send(unavailable(QStringLiteral("sign you in")));
-            case K::BadCredentials:
-                return answer->send(Answer::error(401, QStringLiteral("bad_credentials"),
-                                                  QStringLiteral("Wrong username or password.")));
-            case K::SignedIn:
-                return answer->send(
-                    Answer::json(200,
-                                 {{QStringLiteral("token"), outcome.token},
-                                  {QStringLiteral("userId"), outcome.userId},
-                                  {QStringLiteral("expiresAt"), formatTime(outcome.expiresAtMs)}}));
-            }
-        });
+    const QString address = shopperAddress(request, m_ctx.trustedProxies);
+    const auto accounts = m_services->accounts;
+    const http::Credentials c = credentials.value();
+    // Brake first: while it holds, the password is not even checked (so the right one
+    // answers the same 429 as a wrong one, and a guesser's PBKDF2 costs us nothing).
+    m_worker->post([accounts, c, address, answer](ShopWorker &worker) {
+        const users::SignInBrake *brake = worker.brake();
+        ShopWorker *w = &worker; // lives as long as the front
+        const auto check = [accounts, c, address, answer, brake, w] {
+            accounts->signIn(
+                c.username, c.password, nowMs(),
+                [c, address, answer, brake, w](const users::AccountDesk::SignIn &outcome) {
+                    using K = users::AccountDesk::SignIn::Kind;
+                    switch (outcome.kind) {
+                    case K::Failed:
+                        qCWarning(lcShopper).noquote() << outcome.error;
+                        return answer->send(unavailable(QStringLiteral("sign you in")));
+                    case K::BadCredentials:
+                        if (!brake)
+                            return answer->send(badCredentials());
+                        // Answered once counted, so that the next attempt sees the count.
+                        return w->post([c, address, answer, brake](ShopWorker &worker) {
+                            brake->recordFailure(c.username, address, &worker,
+                                                 [answer](const Result<qint64> &r) {
+                                                     holdOffOrNone(r);
+                                                     answer->send(badCredentials());
+                                                 });
+                        });
+                    case K::SignedIn:
+                        if (brake)
+                            w->post([c, brake](ShopWorker &worker) {
+                                brake->recordSuccess(
+                                    c.username, &worker,
+                                    [](const Result<qint64> &r) { holdOffOrNone(r); });
+                            });
+                        return answer->send(Answer::json(
+                            200,
+                            {{QStringLiteral("token"), outcome.token},
+                             {QStringLiteral("userId"), outcome.userId},
+                             {QStringLiteral("expiresAt"), formatTime(outcome.expiresAtMs)}}));
+                    }
+                });
+        };
+        if (!brake)
+            return check();
+        brake->checkSignIn(
+            c.username, address, &worker, [answer, check](const Result<qint64> &held) {
+                if (const qint64 ms = holdOffOrNone(held); ms > 0)
+                    return answer->send(tooManyAttempts(ms, QStringLiteral("sign-in attempts")));
+                check();
+            });
+    });
 }
 
 void ShopperRoutes::listSales(Reply reply)
@@ -423,11 +538,66 @@ void ShopperRoutes::buyPath(qint64 goodsId, const Request &request, Reply reply)
     if (it == sales->cend() || !it->schedule)
         return reply.send(m_ctx.catalog->isLoaded() ? noSale(goodsId) : prebuilt().catalogLoading);
     if (now < it->schedule->revealAtMs)
-        return reply.send(Answer::error(403, QStringLiteral("not_revealed"),
-                                        QStringLiteral("The buy link is revealed at %1.")
-                                            .arg(formatTime(it->schedule->revealAtMs))));
-    reply.send(Answer::json(
-        200, {{QStringLiteral("path"), it->pathSigner.path(session->userId, goodsId)}}));
+        return reply.send(notRevealed(it->schedule->revealAtMs));
+    const QByteArray path = it->pathSigner.path(session->userId, goodsId).toLatin1();
+    const int bits = it->schedule->challengeBits;
+    if (bits == 0)
+        return reply.send(Answer::json(200, {{QStringLiteral("path"), QString::fromLatin1(path)}}));
+
+    // A sale with a challenge hands the path out only for a solved one, once.
+    const QString challenge = queryValue(request, QStringLiteral("challenge"));
+    const QString nonce = queryValue(request, QStringLiteral("nonce"));
+    if (challenge.isEmpty() || nonce.isEmpty())
+        return reply.send(Answer::error(
+            403, QStringLiteral("challenge_required"),
+            QStringLiteral("Solve this sale's challenge first (GET /api/sales/%1/challenge).")
+                .arg(goodsId)));
+    qint64 expiresAt = 0;
+    if (m_ctx.challenges->verify(challenge, nonce, session->userId, goodsId, bits, now, &expiresAt)
+        != sale::ChallengeVerdict::Solved)
+        return reply.send(Answer::error(
+            403, QStringLiteral("challenge_failed"),
+            QStringLiteral("That is not a solution of a current challenge of yours for this "
+                           "sale. Ask for a new one.")));
+    m_worker->post([goodsId, challenge, path, ttl = expiresAt - now,
+                    answer = share(std::move(reply))](ShopWorker &worker) {
+        if (!worker.scripts())
+            return answer->send(unavailable(QStringLiteral("check your challenge")));
+        worker.scripts()->claimChallenge(
+            goodsId, challenge.toLatin1(), ttl, &worker, [answer, path](const Result<bool> &first) {
+                if (!first) {
+                    qCWarning(lcShopper).noquote() << "cannot record a challenge:" << first.error();
+                    return answer->send(unavailable(QStringLiteral("check your challenge")));
+                }
+                if (!first.value())
+                    return answer->send(Answer::error(
+                        403, QStringLiteral("challenge_used"),
+                        QStringLiteral(
+                            "That solution was used already. Ask for a new challenge.")));
+                answer->send(
+                    Answer::json(200, {{QStringLiteral("path"), QString::fromLatin1(path)}}));
+            });
+    });
+}
+
+void ShopperRoutes::challenge(qint64 goodsId, const Request &request, Reply reply)
+{
+    const qint64 now = nowMs();
+    const auto session = m_ctx.sessions->verifyHeader(request.authorization, now);
+    if (!session)
+        return reply.send(prebuilt().unauthorized);
+    const auto sales = m_ctx.catalog->snapshot();
+    const auto it = sales->constFind(goodsId);
+    if (it == sales->cend() || !it->schedule)
+        return reply.send(m_ctx.catalog->isLoaded() ? noSale(goodsId) : prebuilt().catalogLoading);
+    if (now < it->schedule->revealAtMs)
+        return reply.send(notRevealed(it->schedule->revealAtMs));
+    const sale::IssuedChallenge issued =
+        m_ctx.challenges->issue(session->userId, goodsId, it->schedule->challengeBits, now);
+    reply.send(Answer::json(200,
+                            {{QStringLiteral("challenge"), issued.challenge},
+                             {QStringLiteral("bits"), issued.bits},
+                             {QStringLiteral("expiresAt"), formatTime(issued.expiresAtMs)}}));
 }
 
 void ShopperRoutes::buy(qint64 goodsId, std::string_view path, const Request &request, Reply reply)

@@ -45,6 +45,7 @@ private:
     void listSales(Reply reply);
     void showSale(qint64 goodsId, Reply reply);
     void buyPath(qint64 goodsId, const Request &request, Reply reply);
+    void challenge(qint64 goodsId, const Request &request, Reply reply);
     void buy(qint64 goodsId, std::string_view path, const Request &request, Reply reply);
     void standing(qint64 goodsId, const Request &request, Reply reply);
     void changeOrder(qint64 orderId, bool cancel, const Request &request, Reply reply);

@@ -34,6 +34,12 @@ void ShopWorker::setUp(const QString &redisUrl, int windowMs)
     m_reserveStep = std::make_unique<sale::ScriptReserveStep>(*m_scripts, this);
 }
 
+void ShopWorker::setUpBrake(const users::SignInBrakeOptions &options, const QString &site)
+{
+    if (m_redis)
+        m_brake = std::make_unique<users::SignInBrake>(m_redis, options, site);
+}
+
 void ShopWorker::runJobs()
 {
     m_jobs.drain([this](Job &&job) { job(*this); });

@@ -3,6 +3,7 @@
 #include "buysteps.h"
 #include "mailbox.h"
 #include "salescripts.h"
+#include "signinbrake.h"
 
 #include <QObject>
 
@@ -34,6 +35,10 @@ public:
     const redis::SaleScripts *scripts() const { return m_scripts.get(); }
     /// The reserve step over those scripts; null without Redis.
     sale::ScriptReserveStep *reserveStep() const { return m_reserveStep.get(); }
+    /// Call on the worker's thread after setUp(): the sign-in brake on its Redis client.
+    void setUpBrake(const users::SignInBrakeOptions &options, const QString &site);
+    /// The sign-in and sign-up brake on this thread's client; null without Redis.
+    const users::SignInBrake *brake() const { return m_brake.get(); }
 
     ~ShopWorker() override;
 
@@ -45,6 +50,7 @@ private:
     redis::Redis *m_redis = nullptr; ///< child, made in setUp()
     std::unique_ptr<redis::SaleScripts> m_scripts;
     std::unique_ptr<sale::ScriptReserveStep> m_reserveStep;
+    std::unique_ptr<users::SignInBrake> m_brake;
 };
 
 } // namespace flashsale::front

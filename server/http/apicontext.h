@@ -1,5 +1,8 @@
 #pragma once
 
+#include "clientaddress.h"
+#include "signinbrake.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -33,6 +36,9 @@ namespace flashsale::users {
 class PasswordHasher;
 class SessionTokens;
 } // namespace flashsale::users
+namespace flashsale::sale {
+class ChallengeSigner;
+}
 namespace flashsale::metrics {
 class SaleMetrics;
 }
@@ -70,6 +76,9 @@ struct ApiContext
     std::function<bool()> ready; ///< true when this instance takes traffic (/readyz)
     /// In role "all": the worker half, whose families /metrics adds.
     const orders::WorkerRole *workerRole = nullptr;
+    const sale::ChallengeSigner *challenges = nullptr; ///< proof of work before a sale's path
+    users::TrustedProxies trustedProxies; ///< peers whose X-Forwarded-For names the client
+    users::SignInBrakeOptions brake; ///< limits of the sign-in and sign-up brakes
 };
 
 } // namespace flashsale::http

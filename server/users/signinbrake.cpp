@@ -32,9 +32,9 @@ const redis::RedisScript &brakeScript()
 /// digest, so that any username or address makes a short key that cannot break the tag.
 struct SignInBrake::Name
 {
-    Name(char kind, const QString &name)
+    Name(const QByteArray &site, char kind, const QString &name)
     {
-        const QByteArray tag = QByteArrayLiteral("flashsale:brake:{") + kind + ':'
+        const QByteArray tag = QByteArrayLiteral("flashsale:brake:") + site + ":{" + kind + ':'
             + QCryptographicHash::hash(name.toUtf8(), QCryptographicHash::Sha256).left(12).toHex()
             + '}';
         hits = tag + ":hits";
@@ -44,14 +44,17 @@ struct SignInBrake::Name
     QByteArray state; ///< hold-off and counter
 };
 
-SignInBrake::SignInBrake(redis::Redis *redis, SignInBrakeOptions options)
+SignInBrake::SignInBrake(redis::Redis *redis, SignInBrakeOptions options, QString site)
     : m_redis(redis)
     , m_options(options)
+    , m_site(site.toUtf8().toPercentEncoding())
 { }
 
 void SignInBrake::run(const Name &name, const QByteArray &op, const BrakeLimits &limits,
                       QObject *context, Answer done) const
 {
+    if (limits.threshold <= 0)
+        return done(qint64(0));
     m_redis->evalScript(
         brakeScript(), {name.hits, name.state},
         {op, QByteArray::number(limits.windowMs), QByteArray::number(limits.threshold),
@@ -102,15 +105,15 @@ void SignInBrake::both(const Name &first, const Name &second, const QByteArray &
 void SignInBrake::checkSignIn(const QString &username, const QString &address, QObject *context,
                               Answer done) const
 {
-    both(Name('u', username), Name('a', address), "check", m_options.failuresPerUsername,
-         m_options.failuresPerAddress, context, std::move(done));
+    both(Name(m_site, 'u', username), Name(m_site, 'a', address), "check",
+         m_options.failuresPerUsername, m_options.failuresPerAddress, context, std::move(done));
 }
 
 void SignInBrake::recordFailure(const QString &username, const QString &address, QObject *context,
                                 Answer done) const
 {
-    both(Name('u', username), Name('a', address), "hit", m_options.failuresPerUsername,
-         m_options.failuresPerAddress, context,
+    both(Name(m_site, 'u', username), Name(m_site, 'a', address), "hit",
+         m_options.failuresPerUsername, m_options.failuresPerAddress, context,
          [username, address, done = std::move(done)](const Result<qint64> &holdOff) {
              // Under attack every failure would be a line: log the brake engaging instead.
              if (holdOff && holdOff.value() > 0)
@@ -122,17 +125,18 @@ void SignInBrake::recordFailure(const QString &username, const QString &address,
 
 void SignInBrake::recordSuccess(const QString &username, QObject *context, Answer done) const
 {
-    run(Name('u', username), "reset", m_options.failuresPerUsername, context, std::move(done));
+    run(Name(m_site, 'u', username), "reset", m_options.failuresPerUsername, context,
+        std::move(done));
 }
 
 void SignInBrake::checkSignUp(const QString &address, QObject *context, Answer done) const
 {
-    run(Name('s', address), "check", m_options.signUpsPerAddress, context, std::move(done));
+    run(Name(m_site, 's', address), "check", m_options.signUpsPerAddress, context, std::move(done));
 }
 
 void SignInBrake::recordSignUp(const QString &address, QObject *context, Answer done) const
 {
-    run(Name('s', address), "hit", m_options.signUpsPerAddress, context, std::move(done));
+    run(Name(m_site, 's', address), "hit", m_options.signUpsPerAddress, context, std::move(done));
 }
 
 } // namespace flashsale::users

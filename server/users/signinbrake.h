@@ -17,7 +17,7 @@ namespace flashsale::users {
 /// wait \a firstHoldOffMs, doubling with each attempt past it, at most \a longestHoldOffMs.
 struct BrakeLimits
 {
-    int threshold = 5; ///< attempts in the window before the brake holds off
+    int threshold = 5; ///< attempts in the window before the brake holds off (0: no brake)
     qint64 windowMs = 15 * 60'000; ///< how far back attempts count (sliding)
     qint64 firstHoldOffMs = 1000; ///< the hold-off at the threshold
     qint64 longestHoldOffMs = 15 * 60'000; ///< the hold-off never grows past this
@@ -44,8 +44,9 @@ class SignInBrake
 public:
     using Answer = std::function<void(const Result<qint64> &holdOffMs)>;
 
-    /// Brakes in \a redis (which must outlive this object).
-    SignInBrake(redis::Redis *redis, SignInBrakeOptions options = {});
+    /// Brakes in \a redis (which must outlive this object), apart for each \a site (the
+    /// instances sharing one database, as for the heartbeat: test runs sharing a Redis).
+    SignInBrake(redis::Redis *redis, SignInBrakeOptions options = {}, QString site = {});
 
     /// How long a sign-in as \a username from \a address must wait.
     void checkSignIn(const QString &username, const QString &address, QObject *context,
@@ -72,6 +73,7 @@ private:
 
     redis::Redis *m_redis = nullptr; ///< where the counts live
     SignInBrakeOptions m_options; ///< thresholds, windows and hold-offs
+    QByteArray m_site; ///< part of every key
 };
 
 } // namespace flashsale::users

@@ -63,13 +63,16 @@ public:
     }
 
     Reply call(const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
-               const QByteArray &authorization = {})
+               const QByteArray &authorization = {},
+               const QList<QPair<QByteArray, QByteArray>> &headers = {})
     {
         QNetworkRequest request(url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
         request.setTransferTimeout(10'000); // a hanging server fails the test, not the run
         if (!authorization.isEmpty())
             request.setRawHeader("Authorization", authorization);
+        for (const auto &[name, value] : headers)
+            request.setRawHeader(name, value);
         QNetworkReply *reply = m_network.sendCustomRequest(request, verb, body);
         if (!reply->isFinished()) {
             QEventLoop loop;
