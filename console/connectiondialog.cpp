@@ -15,11 +15,12 @@ const QString kUrlKey = QStringLiteral("connection/url");
 const QString kTokenKey = QStringLiteral("connection/token");
 } // namespace
 
-ConnectionDialog::ConnectionDialog(QWidget *parent)
+ConnectionDialog::ConnectionDialog(const QUrl &address, QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Connect to a flashsale server"));
-    m_url = new QLineEdit(rememberedUrl().toString(), this);
+    // The address in use: fixing only the token must not point the console elsewhere.
+    m_url = new QLineEdit((address.isValid() ? address : rememberedUrl()).toString(), this);
     m_url->setPlaceholderText(QStringLiteral("http://127.0.0.1:8081"));
     m_token = new QLineEdit(rememberedToken(), this);
     m_token->setEchoMode(QLineEdit::Password);

@@ -32,6 +32,8 @@ public:
     Status saveImages(const QString &directory) const;
     /// Points the request-outcome chart holds now (for tests and the status bar).
     qsizetype requestPoints() const;
+    /// Stretches the "queued" line is drawn in (more than one after an outage).
+    qsizetype requestSegments() const;
 
 private:
     /// One chart with a time axis and a value axis.
@@ -46,14 +48,17 @@ private:
     Panel makePanel(const QString &title, const QString &valueTitle, const QString &fileName);
     QLineSeries *addSeries(Panel &panel, const QString &name, const QColor &colour);
     void redraw();
+    /// Draws \a segments with \a parts (one series per segment, added as needed).
+    void showSegments(QList<QLineSeries *> &parts, const QList<QList<QPointF>> &segments);
 
     const LiveHistory &m_history;
     const ProductsTableModel &m_products;
     QList<Panel> m_panels;
-    QMap<QString, QLineSeries *> m_requests;
-    QLineSeries *m_orders = nullptr;
-    QLineSeries *m_queue = nullptr;
-    QHash<qint64, QLineSeries *> m_stock;
+    // Each line is drawn in parts, one per stretch without missing samples.
+    QMap<QString, QList<QLineSeries *>> m_requests;
+    QList<QLineSeries *> m_orders;
+    QList<QLineSeries *> m_queue;
+    QHash<qint64, QList<QLineSeries *>> m_stock;
 };
 
 } // namespace flashsale::console
