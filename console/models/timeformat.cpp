@@ -20,7 +20,7 @@ QString localZoneDescription(const QDateTime &at)
 {
     const QString id = QString::fromUtf8(QTimeZone::systemTimeZoneId());
     const QString offset = localZoneOffset(at);
-    if (id.isEmpty() || id == offset || id == u"UTC")
+    if (id.isEmpty() || id == offset || id.endsWith(u"UTC"))
         return offset;
     return QStringLiteral("%1 (%2)").arg(offset, id);
 }
