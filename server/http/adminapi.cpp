@@ -257,6 +257,10 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
                       answer.send(jsonResponse(ctx->killSwitch->toJson()));
                   } else if (o.sale) {
                       ctx->catalog->upsert(*o.sale);
+                      // With the catalog, not at the next reload: until then a live sale
+                      // would have no bucket here, and every buy would pass unmetered.
+                      ctx->buckets->configure(o.sale->goods.goodsId, o.sale->ratePerSecond,
+                                              double(o.sale->burst));
                       readInventories(
                           {o.sale->goods.goodsId}, context,
                           [ctx, answer, sale = *o.sale, now,

@@ -1,5 +1,7 @@
 #include "salekeys.h"
 
+#include <QCryptographicHash>
+
 namespace flashsale::redis {
 
 namespace {
@@ -24,6 +26,13 @@ SaleKeys::SaleKeys(qint64 goodsId)
 QByteArray SaleKeys::window(qint64 userId) const
 {
     return joined(m_tag, ":win:").append(QByteArray::number(userId));
+}
+
+QByteArray SaleKeys::usedChallenge(QByteArrayView challenge) const
+{
+    // A digest, not the challenge itself: keys stay short whatever a client sends.
+    return joined(m_tag, ":pow:")
+        .append(QCryptographicHash::hash(challenge, QCryptographicHash::Sha256).left(16).toHex());
 }
 
 QByteArray SaleKeys::hashTag(qint64 goodsId)

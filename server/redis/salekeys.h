@@ -18,6 +18,9 @@ namespace flashsale::redis {
 /// |                           |        | reservations without an order yet, for the reconciler  |
 /// | `{g:42}:soldout`          | string | "1" while sold out                                     |
 /// | `{g:42}:win:<userId>`     | string | the shopper's request window (SET NX PX, 10 s default) |
+/// | `{g:42}:pow:<digest>`     | string | a solved proof-of-work challenge, used (SET NX PX,     |
+/// |                           |        | until it expires); digest: hex of its SHA-256's first 16
+/// bytes |
 ///
 /// Events go to one channel for all products and instances (eventChannel()), as JSON:
 /// `{"type":"sold_out","goodsId":42}` when stock reaches 0 and
@@ -37,6 +40,8 @@ struct SaleKeys
 
     /// `{g:N}:win:<userId>`.
     QByteArray window(qint64 userId) const;
+    /// `{g:N}:pow:<digest of challenge>`.
+    QByteArray usedChallenge(QByteArrayView challenge) const;
 
     /// `{g:N}`.
     static QByteArray hashTag(qint64 goodsId);

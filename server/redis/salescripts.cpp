@@ -144,6 +144,20 @@ void SaleScripts::status(qint64 goodsId, qint64 userId, QObject *context,
                      });
 }
 
+void SaleScripts::claimChallenge(qint64 goodsId, QByteArrayView challenge, qint64 ttlMs,
+                                 QObject *context,
+                                 std::function<void(const Result<bool> &)> done) const
+{
+    m_redis->command({"SET", SaleKeys(goodsId).usedChallenge(challenge), "1", "PX",
+                      QByteArray::number(std::max<qint64>(1, ttlMs)), "NX"},
+                     context, [done = std::move(done)](const RedisReply &reply) {
+                         if (reply.isError())
+                             done(Result<bool>::failure(reply.errorMessage()));
+                         else
+                             done(!reply.isNil()); // nil: the key was there, used before
+                     });
+}
+
 void SaleScripts::pendingBefore(
     qint64 goodsId, qint64 cutoffMs, int limit, QObject *context,
     std::function<void(const Result<QList<PendingReservation>> &)> done) const

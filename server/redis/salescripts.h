@@ -43,6 +43,10 @@ public:
     /// the epoch) still waiting for their order, oldest first, at most \a limit.
     void pendingBefore(qint64 goodsId, qint64 cutoffMs, int limit, QObject *context,
                        std::function<void(const Result<QList<PendingReservation>> &)> done) const;
+    /// Marks a solved proof-of-work \a challenge for \a goodsId as used for \a ttlMs (its
+    /// remaining lifetime): true the first time on any instance, false once it was used.
+    void claimChallenge(qint64 goodsId, QByteArrayView challenge, qint64 ttlMs, QObject *context,
+                        std::function<void(const Result<bool> &)> done) const;
     /// Stock, total, reservations, pending count and sold-out mark in one snapshot.
     void inventory(qint64 goodsId, QObject *context,
                    std::function<void(const SaleInventory &)> done) const;

@@ -12,7 +12,7 @@ struct StoredPassword
     QString salt; ///< base64 of 16 random bytes, one per user
 };
 
-/// PBKDF2-HMAC-SHA256 through QPasswordDigestor, with a random salt per user. The
+/// PBKDF2-HMAC-SHA256 through OpenSSL, with a random salt per user. The
 /// iteration count is stored with each hash, so raising it later keeps old ones valid.
 class PasswordHasher
 {

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void topUpReopensASoldOutSale();
     void confirmRecordsTheOrder();
     void listsPendingReservations();
+    void aSolvedChallengeIsClaimedOnce();
 
 private:
     std::unique_ptr<Redis> connect(const QString &url);
@@ -387,3 +388,31 @@ void TestSaleScripts::listsPendingReservations()
 
 QTEST_GUILESS_MAIN(TestSaleScripts)
 #include "tst_salescripts.moc"
+
+void TestSaleScripts::aSolvedChallengeIsClaimedOnce()
+{
+    // Two instances (clients) race to claim the same solution: exactly one wins.
+    m_redis = connect(TestServices::instance().redisUrl());
+    std::unique_ptr<Redis> other = connect(TestServices::instance().redisUrl());
+    const SaleScripts first(m_redis.get()), second(other.get());
+    const qint64 goodsId = freshGoodsId();
+    const QByteArray challenge = "v1.7." + QByteArray::number(goodsId) + ".8.123.abc.MAC";
+    const auto claim = [&](const SaleScripts &scripts, const QByteArray &which, qint64 ttl) {
+        return awaitResult<Result<bool>>([&](QObject *ctx, auto done) {
+                   scripts.claimChallenge(goodsId, which, ttl, ctx, done);
+               })
+            .value_or(Result<bool>::failure(QStringLiteral("no answer")));
+    };
+    const Result<bool> a = claim(first, challenge, 60'000);
+    const Result<bool> b = claim(second, challenge, 60'000);
+    QVERIFY(a && b);
+    QCOMPARE(a.value(), true);
+    QCOMPARE(b.value(), false);
+    // Another challenge of the same product is its own.
+    const Result<bool> c = claim(second, challenge + "x", 60'000);
+    QVERIFY(c && c.value());
+    // The record lives as long as the challenge could be used, no longer.
+    const RedisReply ttl =
+        awaitReply(*m_redis, {"PTTL", SaleKeys(goodsId).usedChallenge(challenge)});
+    QVERIFY2(ttl.toInteger() > 50'000 && ttl.toInteger() <= 60'000, qPrintable(ttl.toString()));
+}
