@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,6 +31,8 @@ ConnectionDialog::ConnectionDialog(const QUrl &address, QWidget *parent)
     m_problem = new QLabel(this);
     m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
     m_problem->setWordWrap(true);
+    // Room for the message from the start: the dialog does not jump when one appears.
+    m_problem->setMinimumHeight(QFontMetrics(m_problem->font()).lineSpacing() * 2 + 4);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));

@@ -40,6 +40,9 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
     // Eight outcomes and many products do not fit below a chart: their legends go right.
     m_panels[RequestsPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
     m_panels[StockPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
+    // One line each: the title names it, and the legend's height goes to the plot.
+    m_panels[OrdersPanel].view->chart()->legend()->hide();
+    m_panels[QueuePanel].view->chart()->legend()->hide();
     // Their plots are narrower: fewer time labels so none is elided.
     m_panels[RequestsPanel].time->setTickCount(4);
     m_panels[StockPanel].time->setTickCount(4);
@@ -66,13 +69,24 @@ LiveChartsView::Panel LiveChartsView::makePanel(const QString &title, const QStr
     auto *chart = new QChart;
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    // Compact type: eight outcomes and their figures must fit a 1024x700 window.
+    QFont small = chart->legend()->font();
+    small.setPointSizeF(qMax(6.0, small.pointSizeF() * 0.85));
+    chart->legend()->setFont(small);
+    chart->setTitleFont(small);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->legend()->setContentsMargins(0, 0, 0, 0);
     panel.time = new QDateTimeAxis(chart);
     panel.time->setFormat(QStringLiteral("HH:mm:ss"));
-    panel.time->setTitleText(tr("time (last 5 minutes, %1)").arg(localZoneOffset()));
+    panel.time->setTitleText(tr("last 5 min, %1").arg(localZoneOffset()));
     panel.time->setTickCount(6);
     panel.values = new QValueAxis(chart);
     panel.values->setTitleText(valueTitle);
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(panel.time), static_cast<QAbstractAxis *>(panel.values)}) {
+        axis->setLabelsFont(small);
+        axis->setTitleFont(small);
+    }
     panel.values->setLabelFormat(QStringLiteral("%.0f"));
     panel.values->setMin(0);
     chart->addAxis(panel.time, Qt::AlignBottom);
@@ -80,7 +94,7 @@ LiveChartsView::Panel LiveChartsView::makePanel(const QString &title, const QStr
     panel.view = new QChartView(chart, this);
     panel.view->setRenderHint(QPainter::Antialiasing);
     // Small enough that at 1024x700 the table above keeps room for its rows.
-    panel.view->setMinimumSize(260, 160);
+    panel.view->setMinimumSize(260, 200);
     panel.fileName = fileName;
     return panel;
 }
@@ -161,12 +175,22 @@ void LiveChartsView::redraw()
                      m_history.lastSample().addMSecs(-LiveHistory::liveWindowMs()));
     const QDateTime end = start.addMSecs(LiveHistory::liveWindowMs());
     for (int i = 0; i < m_panels.size(); ++i) {
+        // As many time labels as fit the plot's width, so none is elided.
+        const qreal width = m_panels[i].view->chart()->plotArea().width();
+        m_panels[i].time->setTickCount(qBound(2, int(width / 75), 6));
         m_panels[i].time->setRange(start, end);
         // Headroom above the peak, and never a zero-height axis.
         m_panels[i].values->setMax(qMax(5.0, maxima.at(i) * 1.15));
         m_panels[i].values->applyNiceNumbers();
         m_panels[i].values->setMin(0);
     }
+}
+
+void LiveChartsView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The plots get their new size once the charts are laid out: fit the labels then.
+    QMetaObject::invokeMethod(this, &LiveChartsView::redraw, Qt::QueuedConnection);
 }
 
 qsizetype LiveChartsView::requestPoints() const

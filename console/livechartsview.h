@@ -35,6 +35,9 @@ public:
     /// Stretches the "queued" line is drawn in (more than one after an outage).
     qsizetype requestSegments() const;
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     /// One chart with a time axis and a value axis.
     struct Panel

@@ -95,7 +95,6 @@ MainWindow::MainWindow(QWidget *parent)
                     state == AdminClient::State::Unreachable
                         || state == AdminClient::State::Unauthorized);
                 updateActions();
-                // The address may be new: the charts show its history.
             });
     connect(&m_session, &ConsoleSession::staleChanged, this, &MainWindow::showStale);
     connect(&client, &AdminClient::liveChanged, this, [this](bool live) {
