@@ -135,8 +135,10 @@ adminapi::SaleSchedule ScheduleDialog::schedule() const
     s.endAt = m_end->dateTime().toUTC();
     s.ratePerSecond = m_rate->value();
     s.burst = m_burst->value();
-    // What the sale keeps is sent as the server holds it, to the millisecond.
+    // No editor for it here: a change of the schedule keeps the sale's challenge.
     const adminapi::SaleStatus sale = current();
+    s.challengeBits = sale.challengeBits;
+    // What the sale keeps is sent as the server holds it, to the millisecond.
     if (m_change.revealLocked)
         s.revealAt = sale.revealAt.isValid() ? sale.revealAt : sale.startAt;
     if (m_change.startLocked)

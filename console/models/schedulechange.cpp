@@ -67,6 +67,7 @@ adminapi::SaleSchedule initialSchedule(const adminapi::SaleStatus &sale, const Q
     s.stock = draft && sale.preloadedStock == 0 ? 100 : sale.preloadedStock;
     s.ratePerSecond = sale.ratePerSecond > 0 ? sale.ratePerSecond : 100;
     s.burst = sale.burst > 0 ? sale.burst : 50;
+    s.challengeBits = sale.challengeBits;
     return s;
 }
 

@@ -14,7 +14,7 @@ namespace {
 const QString saleColumns = QStringLiteral(
     "g.id, g.name, g.description, g.image, g.price_cents, m.flash_price_cents, m.stock, "
     "m.preloaded_stock, m.reveal_at, m.start_at, m.end_at, m.rate_per_second, m.burst, "
-    "m.path_secret, "
+    "m.path_secret, m.challenge_bits, "
     "(SELECT count(*) FROM miaosha_order o WHERE o.goods_id = g.id AND o.status <> "
     "'cancelled') ");
 
@@ -51,10 +51,11 @@ SaleRecord readSale(const QSqlQuery &q)
         s.stock = r.preloadedStock;
         s.ratePerSecond = r.ratePerSecond;
         s.burst = r.burst;
+        s.challengeBits = q.value(14).toInt();
         r.schedule = s;
     }
     r.pathSecret = q.value(13).toByteArray();
-    r.ordersCreated = q.value(14).toLongLong();
+    r.ordersCreated = q.value(15).toLongLong();
     return r;
 }
 
@@ -155,15 +156,15 @@ Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
         q.prepare(QStringLiteral(
             "UPDATE miaosha_goods SET stock = ?, preloaded_stock = ?, reveal_at = ?, "
             "start_at = ?, end_at = ?, rate_per_second = ?, burst = ?, path_secret = ?, "
-            "version = version + 1 WHERE goods_id = ?"));
+            "challenge_bits = ?, version = version + 1 WHERE goods_id = ?"));
         q.addBindValue(schedule.stock);
         q.addBindValue(schedule.stock);
     } else {
         // Orders are taking units from this stock: it is only ever topped up.
         q.prepare(
             QStringLiteral("UPDATE miaosha_goods SET reveal_at = ?, start_at = ?, end_at = ?, "
-                           "rate_per_second = ?, burst = ?, path_secret = ?, version = version + 1 "
-                           "WHERE goods_id = ?"));
+                           "rate_per_second = ?, burst = ?, path_secret = ?, challenge_bits = ?, "
+                           "version = version + 1 WHERE goods_id = ?"));
     }
     q.addBindValue(utc(schedule.revealAtMs));
     q.addBindValue(utc(schedule.startAtMs));
@@ -171,6 +172,7 @@ Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
     q.addBindValue(schedule.ratePerSecond);
     q.addBindValue(schedule.burst);
     q.addBindValue(secret);
+    q.addBindValue(schedule.challengeBits);
     q.addBindValue(goodsId);
     if (!q.exec())
         return R::failure(db::queryFailure(db, q));

@@ -43,6 +43,7 @@ QJsonObject SaleRecord::toShopperJson(qint64 nowMs, bool soldOut) const
         json.insert(QStringLiteral("revealAt"), time(schedule->revealAtMs));
         json.insert(QStringLiteral("startAt"), time(schedule->startAtMs));
         json.insert(QStringLiteral("endAt"), time(schedule->endAtMs));
+        json.insert(QStringLiteral("challengeBits"), schedule->challengeBits);
     }
     return json;
 }

@@ -299,7 +299,8 @@ QJsonObject scheduleJson(const sale::SaleSchedule &s)
             {QStringLiteral("startAt"), formatTime(s.startAtMs)},
             {QStringLiteral("endAt"), formatTime(s.endAtMs)},
             {QStringLiteral("ratePerSecond"), s.ratePerSecond},
-            {QStringLiteral("burst"), s.burst}};
+            {QStringLiteral("burst"), s.burst},
+            {QStringLiteral("challengeBits"), s.challengeBits}};
 }
 
 } // namespace
@@ -326,6 +327,7 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
         {QStringLiteral("pending"), fromRedis ? inventory->pending : 0},
         {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
         {QStringLiteral("burst"), sale.burst},
+        {QStringLiteral("challengeBits"), sale.schedule ? sale.schedule->challengeBits : 0},
         {QStringLiteral("acceptedPerSecond"), 0},
         {QStringLiteral("state"),
          degraded ? QStringLiteral("degraded") : sale::phaseName(sale.phaseAt(now, soldOut))},

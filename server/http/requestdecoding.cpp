@@ -1,5 +1,7 @@
 #include "requestdecoding.h"
 
+#include "salechallenge.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -43,11 +45,14 @@ public:
         return s;
     }
 
-    qint64 integer(const char *name, qint64 min, qint64 max)
+    qint64 integer(const char *name, qint64 min, qint64 max,
+                   std::optional<qint64> fallback = std::nullopt)
     {
-        const QJsonValue v = field(name);
+        const QJsonValue v = field(name, fallback.has_value());
         if (m_error)
             return 0;
+        if (v.isUndefined())
+            return *fallback;
         const double d = v.toDouble();
         // JSON has only doubles: an integer must be exact and within the range.
         if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d) || d < double(min)
@@ -198,6 +203,7 @@ Decoded<sale::SaleSchedule> decodeSaleSchedule(const QByteArray &body)
         s.endAtMs = r.time("endAt");
         s.ratePerSecond = r.number("ratePerSecond", 0, 10'000'000);
         s.burst = r.integer("burst", 1, 10'000'000);
+        s.challengeBits = int(r.integer("challengeBits", 0, sale::ChallengeSigner::maxBits, 0));
         if (!r.error()) {
             if (const Status valid = s.validate(); !valid)
                 r.fail(valid.error());

@@ -52,6 +52,8 @@ Status SaleSchedule::validate() const
         return Status::failure(QStringLiteral("ratePerSecond must be at most 10000000"));
     if (burst < 1 || burst > 10'000'000)
         return Status::failure(QStringLiteral("burst must be between 1 and 10000000"));
+    if (challengeBits < 0 || challengeBits > 24)
+        return Status::failure(QStringLiteral("challengeBits must be between 0 and 24"));
     return Status::success();
 }
 

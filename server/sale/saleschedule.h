@@ -28,6 +28,7 @@ struct SaleSchedule
     qint64 stock = 0; ///< units to sell
     double ratePerSecond = 1000; ///< site-wide token rate for the buy path
     qint64 burst = 100; ///< tokens that may be spent at once
+    int challengeBits = 0; ///< proof of work before the path (leading zero bits; 0: none)
 
     /// The phase at \a nowMs (ignoring stock; see phaseAt with soldOut).
     SalePhase phaseAt(qint64 nowMs, bool soldOut = false) const;

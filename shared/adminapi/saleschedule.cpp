@@ -13,6 +13,7 @@ QJsonObject SaleSchedule::toJson() const
         {QStringLiteral("endAt"), formatTime(endAt)},
         {QStringLiteral("ratePerSecond"), ratePerSecond},
         {QStringLiteral("burst"), burst},
+        {QStringLiteral("challengeBits"), challengeBits},
     };
 }
 

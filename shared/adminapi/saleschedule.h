@@ -14,6 +14,7 @@ struct SaleSchedule
     QDateTime endAt; ///< sale closes
     double ratePerSecond = 100; ///< token bucket refill rate for buys
     qint64 burst = 100; ///< token bucket size
+    int challengeBits = 0; ///< proof-of-work difficulty before the path (0-24; 0: none)
 
     QJsonObject toJson() const;
 };

@@ -21,6 +21,7 @@ Result<SaleStatus> SaleStatus::fromJson(const QJsonObject &json)
     s.endAt = fields.time(QStringLiteral("endAt"), true);
     s.ratePerSecond = fields.number(QStringLiteral("ratePerSecond"));
     s.burst = fields.integer(QStringLiteral("burst"));
+    s.challengeBits = int(fields.integer(QStringLiteral("challengeBits")));
     s.acceptedPerSecond = fields.number(QStringLiteral("acceptedPerSecond"));
     s.state = fields.string(QStringLiteral("state"));
     s.degraded = fields.boolean(QStringLiteral("degraded"));
@@ -43,6 +44,7 @@ QJsonObject SaleStatus::toJson() const
         {QStringLiteral("pending"), pending},
         {QStringLiteral("ratePerSecond"), ratePerSecond},
         {QStringLiteral("burst"), burst},
+        {QStringLiteral("challengeBits"), challengeBits},
         {QStringLiteral("acceptedPerSecond"), acceptedPerSecond},
         {QStringLiteral("state"), state},
         {QStringLiteral("degraded"), degraded},

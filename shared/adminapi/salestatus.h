@@ -24,6 +24,7 @@ struct SaleStatus
     QDateTime endAt; ///< sale closes; invalid when no sale is scheduled
     double ratePerSecond = 0; ///< token bucket refill rate for buys
     qint64 burst = 0; ///< token bucket size
+    int challengeBits = 0; ///< proof-of-work difficulty before the path (0: none)
     double acceptedPerSecond = 0; ///< buys accepted per second, observed
     QString state; ///< draft, scheduled, revealed, live, sold_out, ended or degraded
     bool degraded = false; ///< kill switch on for this product (or the site)

@@ -479,6 +479,34 @@ private Q_SLOTS:
         QCOMPARE(count(QStringLiteral("admin_audit")), auditBefore + 5);
     }
 
+    void challengeBitsAreStoredAndShown()
+    {
+        const qint64 id = createGoods(QStringLiteral("Lamp"));
+        const qint64 t = now();
+        const QByteArray times = QByteArray("{\"stock\":5,\"revealAt\":\"") + iso(t).toLatin1()
+            + "\",\"startAt\":\"" + iso(t + 60'000).toLatin1() + "\",\"endAt\":\""
+            + iso(t + 120'000).toLatin1() + "\",\"ratePerSecond\":10,\"burst\":1";
+        Reply r = adminCall("PUT", QStringLiteral("/admin/sales/%1").arg(id),
+                            times + ",\"challengeBits\":20}");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("challengeBits")).toInt(), 20);
+        r = adminCall("GET", QStringLiteral("/admin/sales/%1").arg(id));
+        QCOMPARE(r.body.value(QStringLiteral("challengeBits")).toInt(), 20);
+        // Shoppers' pages learn that they must solve one before asking for the path.
+        QTRY_COMPARE(call("GET", shop(QStringLiteral("/api/sales/%1").arg(id)))
+                         .body.value(QStringLiteral("challengeBits"))
+                         .toInt(-1),
+                     20);
+        r = adminCall("PUT", QStringLiteral("/admin/sales/%1").arg(id),
+                      times + ",\"challengeBits\":25}");
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.error(), QStringLiteral("invalid"));
+        // Left out, it is 0: no challenge.
+        r = adminCall("PUT", QStringLiteral("/admin/sales/%1").arg(id), times + "}");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("challengeBits")).toInt(-1), 0);
+    }
+
     void pathOnlyFromTheRevealOn()
     {
         const qint64 id = createGoods(QStringLiteral("Lamp"));

@@ -143,6 +143,7 @@ private Q_SLOTS:
         live.ordersCreated = 128;
         live.ratePerSecond = 1000;
         live.burst = 100;
+        live.challengeBits = 8;
         session.products().upsertSale(live);
         ScheduleDialog dialog(live, session);
         // The values in force, not a suggestion five minutes from now.
@@ -159,6 +160,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.schedule().startAt, live.startAt);
         QCOMPARE(dialog.schedule().revealAt, live.revealAt);
         QCOMPARE(dialog.schedule().stock, 150);
+        QCOMPARE(dialog.schedule().challengeBits, 8);
         // Said plainly at the top; Enter does not apply it.
         const QLabel *banner = dialog.findChild<QLabel *>(QStringLiteral("banner"));
         QVERIFY(banner);

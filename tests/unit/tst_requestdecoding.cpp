@@ -167,6 +167,29 @@ private Q_SLOTS:
             << (j("{'stock':1,'revealAt':'2026-11-27T09:00:00Z','startAt':'2026-11-27T10:00:00."
                   "000Z','endAt':'2026-11-27T11:00:00Z','ratePerSecond':5,'burst':0}"))
             << "burst";
+        const QByteArray times = j("{'stock':50,'revealAt':'2026-11-27T09:00:00Z','startAt':"
+                                   "'2026-11-27T10:00:00.000Z','endAt':'2026-11-27T11:00:00Z',"
+                                   "'ratePerSecond':5,'burst':1");
+        QTest::newRow("challenge 24") << times + j(",'challengeBits':24}") << QString();
+        QTest::newRow("challenge 25") << times + j(",'challengeBits':25}") << "challengeBits";
+        QTest::newRow("challenge negative") << times + j(",'challengeBits':-1}") << "challengeBits";
+        QTest::newRow("challenge fraction")
+            << times + j(",'challengeBits':8.5}") << "challengeBits";
+        QTest::newRow("challenge text") << times + j(",'challengeBits':'8'}") << "challengeBits";
+    }
+
+    void challengeBitsDefaultToNone()
+    {
+        const auto decoded = decodeSaleSchedule(
+            j("{'stock':1,'revealAt':'2026-11-27T09:00:00Z','startAt':'2026-11-27T10:00:00.000Z',"
+              "'endAt':'2026-11-27T11:00:00Z','ratePerSecond':5,'burst':1}"));
+        QVERIFY(decoded);
+        QCOMPARE(decoded->challengeBits, 0);
+        const auto hard = decodeSaleSchedule(
+            j("{'stock':1,'revealAt':'2026-11-27T09:00:00Z','startAt':'2026-11-27T10:00:00.000Z',"
+              "'endAt':'2026-11-27T11:00:00Z','ratePerSecond':5,'burst':1,'challengeBits':20}"));
+        QVERIFY(hard);
+        QCOMPARE(hard->challengeBits, 20);
     }
 
     void saleSchedule()

@@ -29,6 +29,7 @@ private:
         s.ordersCreated = 128;
         s.ratePerSecond = 1000;
         s.burst = 100;
+        s.challengeBits = 12;
         s.state = QStringLiteral("live");
         return s;
     }
@@ -64,6 +65,7 @@ private Q_SLOTS:
         QCOMPARE(s.stock, 150);
         QCOMPARE(s.ratePerSecond, 1000.0);
         QCOMPARE(s.burst, 100);
+        QCOMPARE(s.challengeBits, 12); // kept: the dialog has no editor for it
     }
 
     void aDraftOrAnEndedSaleGetsNewTimes()
