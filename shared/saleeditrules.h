@@ -20,7 +20,7 @@ namespace flashsale {
 ///   that, `stock` replaces the preloaded stock in PostgreSQL and Redis.
 /// - After the end the sale may be scheduled again (new times, a new buy path), with its
 ///   stock kept if any was sold.
-/// Rate and burst may always change.
+/// Rate, burst and the challenge may always change.
 class SaleEditRules
 {
 public:
