@@ -1,6 +1,7 @@
 #include "livechartsview.h"
 
 #include "chartstyle.h"
+#include "figuressummary.h"
 #include "livehistory.h"
 #include "productstablemodel.h"
 #include "timeformat.h"
@@ -10,16 +11,27 @@
 #include <QDateTimeAxis>
 #include <QDir>
 #include <QGridLayout>
+#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QTimer>
 #include <QValueAxis>
 
 namespace flashsale::console {
 
 namespace {
 
-enum { RequestsPanel, OrdersPanel, StockPanel, QueuePanel };
+enum { RequestsPanel, OrdersPanel, StockPanel, QueuePanel, LatencyPanel, OrderLagPanel };
+
+double peakOf(const QList<QLineSeries *> &parts)
+{
+    double peak = 0;
+    for (const QLineSeries *series : parts)
+        for (const QPointF &p : series->points())
+            peak = qMax(peak, p.y());
+    return peak;
+}
 
 } // namespace
 
@@ -37,12 +49,15 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
         makePanel(tr("Stock left per product"), tr("units"), QStringLiteral("stock.png")));
     m_panels.append(
         makePanel(tr("Order queue depth"), tr("messages"), QStringLiteral("queue.png")));
+    m_panels.append(
+        makePanel(tr("Buy latency, whole site"), tr("ms"), QStringLiteral("latency.png")));
+    m_panels.append(makePanel(tr("Order lag: reservation to committed order"), tr("ms"),
+                              QStringLiteral("orderlag.png")));
     // Eight outcomes and many products do not fit below a chart: their legends go right.
     m_panels[RequestsPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
     m_panels[StockPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
-    // One line each: the title names it, and the legend's height goes to the plot.
+    // One line: the title names it, and the legend's height goes to the plot.
     m_panels[OrdersPanel].view->chart()->legend()->hide();
-    m_panels[QueuePanel].view->chart()->legend()->hide();
     // Their plots are narrower: fewer time labels so none is elided.
     m_panels[RequestsPanel].time->setTickCount(4);
     m_panels[StockPanel].time->setTickCount(4);
@@ -53,12 +68,23 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
     m_orders = {addSeries(m_panels[OrdersPanel], tr("Orders"), QColor(0x15, 0x65, 0xc0))};
     m_queue = {
         addSeries(m_panels[QueuePanel], tr("Waiting in RabbitMQ"), QColor(0x6d, 0x4c, 0x41))};
+    m_deadLetters = {addSeries(m_panels[QueuePanel], tr("Dead letters"), QColor(0xc6, 0x28, 0x28))};
+    m_latencyP50 = {addSeries(m_panels[LatencyPanel], tr("p50"), QColor(0x15, 0x65, 0xc0))};
+    m_latencyP99 = {addSeries(m_panels[LatencyPanel], tr("p99"), QColor(0xef, 0x6c, 0x00))};
+    m_orderLagP50 = {addSeries(m_panels[OrderLagPanel], tr("p50"), QColor(0x15, 0x65, 0xc0))};
+    m_orderLagP99 = {addSeries(m_panels[OrderLagPanel], tr("p99"), QColor(0xef, 0x6c, 0x00))};
 
+    m_summary = new QLabel(this);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_summary, 0, 0, 1, 3);
     for (int i = 0; i < m_panels.size(); ++i)
-        grid->addWidget(m_panels.at(i).view, i / 2, i % 2);
+        grid->addWidget(m_panels.at(i).view, 1 + i / 3, i % 3);
     connect(&history, &LiveHistory::appended, this, &LiveChartsView::redraw);
+    m_summaryTimer = new QTimer(this);
+    connect(m_summaryTimer, &QTimer::timeout, this, &LiveChartsView::updateSummary);
+    m_summaryTimer->start(1000);
     redraw();
 }
 
@@ -93,8 +119,9 @@ LiveChartsView::Panel LiveChartsView::makePanel(const QString &title, const QStr
     chart->addAxis(panel.values, Qt::AlignLeft);
     panel.view = new QChartView(chart, this);
     panel.view->setRenderHint(QPainter::Antialiasing);
-    // Small enough that at 1024x700 the table above keeps room for its rows.
-    panel.view->setMinimumSize(260, 200);
+    // Three charts a row, two rows, small enough that at 1024x700 the table above keeps
+    // room for its rows.
+    panel.view->setMinimumSize(260, 185);
     panel.fileName = fileName;
     return panel;
 }
@@ -161,12 +188,22 @@ void LiveChartsView::redraw()
     }
     showSegments(m_orders, m_history.orders().segments(since));
     showSegments(m_queue, m_history.queueDepth().segments(since));
+    showSegments(m_deadLetters, m_history.deadLetters().segments(since));
+    showSegments(m_latencyP50, m_history.latencyP50().segments(since));
+    showSegments(m_latencyP99, m_history.latencyP99().segments(since));
+    showSegments(m_orderLagP50, m_history.orderLagP50().segments(since));
+    showSegments(m_orderLagP99, m_history.orderLagP99().segments(since));
     double stockMax = 0;
     for (const RollingSeries &series : stock)
         stockMax = qMax(stockMax, series.maximum(since));
 
-    const QList<double> maxima {requestMax, m_history.orders().maximum(since), stockMax,
-                                m_history.queueDepth().maximum(since)};
+    const QList<double> maxima {
+        requestMax,
+        m_history.orders().maximum(since),
+        stockMax,
+        qMax(m_history.queueDepth().maximum(since), m_history.deadLetters().maximum(since)),
+        m_history.latencyP99().maximum(since),
+        m_history.orderLagP99().maximum(since)};
     // Five minutes wide: filling from the left while younger than that (so the first
     // seconds are readable), then scrolling with the newest sample at the right edge.
     QDateTime start = QDateTime::currentDateTime().addMSecs(-LiveHistory::liveWindowMs());
@@ -184,6 +221,29 @@ void LiveChartsView::redraw()
         m_panels[i].values->applyNiceNumbers();
         m_panels[i].values->setMin(0);
     }
+    updateSummary();
+}
+
+void LiveChartsView::updateSummary()
+{
+    const QDateTime last = m_history.lastSample();
+    const qint64 age = last.isValid() ? last.msecsTo(QDateTime::currentDateTimeUtc()) : 0;
+    m_summary->setText(figuresSummary(m_history.latest(), age));
+}
+
+QString LiveChartsView::summaryText() const
+{
+    return m_summary->text();
+}
+
+double LiveChartsView::ordersPeak() const
+{
+    return peakOf(m_orders);
+}
+
+double LiveChartsView::queuePeak() const
+{
+    return peakOf(m_queue);
 }
 
 void LiveChartsView::resizeEvent(QResizeEvent *event)

@@ -7,6 +7,11 @@ LiveHistory::LiveHistory(qint64 windowMs, QObject *parent)
     , m_windowMs(windowMs)
     , m_orders(windowMs)
     , m_queueDepth(windowMs)
+    , m_deadLetters(windowMs)
+    , m_latencyP50(windowMs)
+    , m_latencyP99(windowMs)
+    , m_orderLagP50(windowMs)
+    , m_orderLagP99(windowMs)
     , m_empty(windowMs)
 {
     clear();
@@ -19,6 +24,11 @@ void LiveHistory::clear()
         m_requests.insert(outcome, RollingSeries(m_windowMs));
     m_orders.clear();
     m_queueDepth.clear();
+    m_deadLetters.clear();
+    m_latencyP50.clear();
+    m_latencyP99.clear();
+    m_orderLagP50.clear();
+    m_orderLagP99.clear();
     m_stock.clear();
     m_outcomeTotals.clear();
     m_ordersTotal = 0;
@@ -51,6 +61,15 @@ bool LiveHistory::append(const adminapi::Stats &stats)
     }
     m_orders.append(stats.time, stats.ordersPerSecond);
     m_queueDepth.append(stats.time, double(stats.queueDepth));
+    m_deadLetters.append(stats.time, double(stats.deadLetters));
+    if (stats.buyLatencyMs.count > 0) {
+        m_latencyP50.append(stats.time, stats.buyLatencyMs.p50);
+        m_latencyP99.append(stats.time, stats.buyLatencyMs.p99);
+    }
+    if (stats.orderLagMs.count > 0) {
+        m_orderLagP50.append(stats.time, stats.orderLagMs.p50);
+        m_orderLagP99.append(stats.time, stats.orderLagMs.p99);
+    }
     for (const adminapi::Stats::Sale &sale : stats.sales) {
         auto it = m_stock.find(sale.goodsId);
         if (it == m_stock.end())

@@ -29,6 +29,13 @@ public:
     const RollingSeries &requests(const QString &outcome) const;
     const RollingSeries &orders() const { return m_orders; }
     const RollingSeries &queueDepth() const { return m_queueDepth; }
+    const RollingSeries &deadLetters() const { return m_deadLetters; }
+    /// Site-wide buy latency and order lag percentiles (ms); a second without any buy or
+    /// order adds no point.
+    const RollingSeries &latencyP50() const { return m_latencyP50; }
+    const RollingSeries &latencyP99() const { return m_latencyP99; }
+    const RollingSeries &orderLagP50() const { return m_orderLagP50; }
+    const RollingSeries &orderLagP99() const { return m_orderLagP99; }
     /// Stock left per goodsId.
     const QMap<qint64, RollingSeries> &stock() const { return m_stock; }
 
@@ -53,6 +60,11 @@ private:
     QMap<QString, RollingSeries> m_requests;
     RollingSeries m_orders;
     RollingSeries m_queueDepth;
+    RollingSeries m_deadLetters;
+    RollingSeries m_latencyP50;
+    RollingSeries m_latencyP99;
+    RollingSeries m_orderLagP50;
+    RollingSeries m_orderLagP99;
     QMap<qint64, RollingSeries> m_stock;
     QMap<QString, double> m_outcomeTotals;
     double m_ordersTotal = 0;

@@ -94,7 +94,22 @@ QList<ReportChart> reportCharts(const LiveHistory &history,
                               tr("whole site"), tr("messages"));
     queue.lines.append(
         {tr("Waiting in RabbitMQ"), QColor(0x6d, 0x4c, 0x41), history.queueDepth().segments()});
+    queue.lines.append(
+        {tr("Dead letters"), QColor(0xc6, 0x28, 0x28), history.deadLetters().segments()});
     charts.append(queue);
+
+    ReportChart latency =
+        chart(QStringLiteral("latency.png"), tr("Buy latency"), tr("whole site"), tr("ms"));
+    latency.lines.append({tr("p50"), QColor(0x15, 0x65, 0xc0), history.latencyP50().segments()});
+    latency.lines.append({tr("p99"), QColor(0xef, 0x6c, 0x00), history.latencyP99().segments()});
+    charts.append(latency);
+
+    ReportChart lag =
+        chart(QStringLiteral("orderlag.png"), tr("Order lag, reservation to committed order"),
+              tr("whole site"), tr("ms"));
+    lag.lines.append({tr("p50"), QColor(0x15, 0x65, 0xc0), history.orderLagP50().segments()});
+    lag.lines.append({tr("p99"), QColor(0xef, 0x6c, 0x00), history.orderLagP99().segments()});
+    charts.append(lag);
     return charts;
 }
 

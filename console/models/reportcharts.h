@@ -23,7 +23,7 @@ struct ReportChart
         QList<QList<QPointF>> segments; ///< x: ms since the epoch, y: the value
     };
 
-    QString fileName; ///< requests.png, orders.png, stock.png, queue.png
+    QString fileName; ///< requests.png, orders.png, stock.png, queue.png, latency.png, orderlag.png
     QString title; ///< what, whose, when
     QString valueTitle; ///< the value axis
     QString timeTitle; ///< the time axis, with its zone
@@ -33,7 +33,8 @@ struct ReportChart
 };
 
 /// The report's charts from \a history: site-wide requests and orders (said so in the
-/// titles, also in a one-product report), the queue, and the stock of \a rows only.
+/// titles, also in a one-product report), the queue and dead letters, buy latency and order
+/// lag, and the stock of \a rows only.
 /// \a allProducts words the titles for a report of every product.
 QList<ReportChart> reportCharts(const LiveHistory &history,
                                 const QList<ProductsTableModel::Row> &rows, bool allProducts);

@@ -8,6 +8,7 @@
 #include "connectionguard.h"
 #include "database.h"
 #include "databaseprobe.h"
+#include "figurespublisher.h"
 #include "instanceheartbeat.h"
 #include "killswitch.h"
 #include "listenerpool.h"
@@ -16,6 +17,7 @@
 #include "passwordhasher.h"
 #include "pathsigner.h"
 #include "productbuckets.h"
+#include "queuedepthprobe.h"
 #include "redis.h"
 #include "requestdecoding.h"
 #include "reservationpublisher.h"
@@ -25,6 +27,7 @@
 #include "sessiontokens.h"
 #include "shopperapi.h"
 #include "sqlexecutor.h"
+#include "workerapi.h"
 #include "workerrole.h"
 
 #include <QHttpServer>
@@ -53,7 +56,10 @@ Server::~Server()
     // Listeners first: no request may reach a service that is being destroyed.
     m_shopperListeners.reset();
     m_adminListeners.reset();
+    m_workerListeners.reset();
+    m_queueDepth.reset();
     // What listens to the events client goes before the client (it is a member).
+    delete m_figures;
     delete m_heartbeat;
     delete m_events;
     if (m_publisher)
@@ -80,6 +86,8 @@ Status Server::start()
     if (m_config.role != ServerConfig::Role::Worker) {
         if (Status s = startHttp(); !s)
             return s;
+    } else if (Status s = startWorkerHttp(); !s) {
+        return s;
     }
     qCInfo(lcServer).noquote() << "started, role" << ServerConfig::roleName(m_config.role);
     return Status::success();
@@ -202,7 +210,16 @@ Status Server::startHttp()
         m_events->start();
         m_heartbeat = new InstanceHeartbeat(*m_eventsRedis, *m_buckets, url->name, 1000, this);
         m_heartbeat->start();
+        const metrics::SaleMetrics *counted = m_metrics.get();
+        m_figures = new metrics::FiguresPublisher(
+            *m_eventsRedis, url->name, metrics::InstanceFigures::Role::Api,
+            [counted](qint64 second) { return counted->figuresIn(second); });
+        m_figures->start();
     }
+    // RabbitMQ's own count of the orders queue, for the admin API's stats.
+    m_queueDepth =
+        std::make_unique<amqp::QueueDepthProbe>(amqpUrl.value(), publisherOptions.topology);
+    m_queueDepth->start();
     m_refresher->start();
 
     http::ApiContext context;
@@ -225,6 +242,9 @@ Status Server::startHttp()
     context.publisher = m_publisher.get();
     context.maxPublishBacklog = m_config.publishBacklog;
     context.payments = payments;
+    context.queueDepth = m_queueDepth.get();
+    context.site = url->name;
+    context.workerRole = m_workerRole.get();
     const QPointer<Server> self(this);
     context.ready = [self] {
         return self && self->m_catalogLoaded;
@@ -257,6 +277,22 @@ Status Server::startHttp()
                                       .arg(m_config.listen.address.toString())
                                       .arg(m_httpPort)
                                       .arg(m_shopperListeners->threadCount());
+    return Status::success();
+}
+
+Status Server::startWorkerHttp()
+{
+    const http::WorkerApi api(m_health, *m_workerRole);
+    m_workerListeners = std::make_unique<http::ListenerPool>(QStringLiteral("worker"));
+    const Result<quint16> port = m_workerListeners->start(
+        m_config.listen.address, m_config.listen.port, 1,
+        [api](QHttpServer &server) { api.install(server); }, 64 * 1024);
+    if (!port)
+        return Status::failure(QStringLiteral("listen: ") + port.error());
+    m_workerPort = port.value();
+    qCInfo(lcServer).noquote() << QStringLiteral("worker health and metrics on http://%1:%2")
+                                      .arg(m_config.listen.address.toString())
+                                      .arg(m_workerPort);
     return Status::success();
 }
 

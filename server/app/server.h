@@ -19,8 +19,9 @@ namespace http {
 class ListenerPool;
 }
 namespace amqp {
+class QueueDepthProbe;
 class ReservationPublisher;
-}
+} // namespace amqp
 namespace catalog {
 class SaleCatalog;
 class CatalogRefresher;
@@ -40,8 +41,9 @@ class PasswordHasher;
 class SessionTokens;
 } // namespace users
 namespace metrics {
+class FiguresPublisher;
 class SaleMetrics;
-}
+} // namespace metrics
 namespace orders {
 class OrderPayments;
 class WorkerRole;
@@ -65,10 +67,13 @@ public:
     quint16 httpPort() const { return m_httpPort; }
     /// The port the admin API listens on, once started.
     quint16 adminPort() const { return m_adminPort; }
+    /// The port the worker role's health and metrics listen on (role worker), once started.
+    quint16 workerPort() const { return m_workerPort; }
 
 private:
     Status startDatabase();
     Status startHttp();
+    Status startWorkerHttp();
 
     ServerConfig m_config;
     HealthRegistry m_health;
@@ -91,11 +96,15 @@ private:
     std::unique_ptr<redis::Redis> m_eventsRedis; ///< this thread's client: events, health
     catalog::SaleEvents *m_events = nullptr; ///< config and sold-out events from every instance
     InstanceHeartbeat *m_heartbeat = nullptr; ///< shares the site-wide rates among instances
+    metrics::FiguresPublisher *m_figures = nullptr; ///< this instance's live figures, to Redis
+    std::unique_ptr<amqp::QueueDepthProbe> m_queueDepth; ///< RabbitMQ's counts, for the stats
     bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
     std::unique_ptr<http::ListenerPool> m_shopperListeners;
     std::unique_ptr<http::ListenerPool> m_adminListeners;
     quint16 m_httpPort = 0;
     quint16 m_adminPort = 0;
+    std::unique_ptr<http::ListenerPool> m_workerListeners; ///< role worker: health, metrics
+    quint16 m_workerPort = 0;
     std::unique_ptr<orders::WorkerRole> m_workerRole; ///< role worker or all
 };
 

@@ -1,13 +1,16 @@
 #include "adminapi.h"
 
+#include "adminapi/stats.h"
 #include "catalogrefresher.h"
 #include "catalogstore.h"
 #include "circuitbreaker.h"
 #include "deferredanswer.h"
+#include "figurespublisher.h"
 #include "jsonresponse.h"
 #include "killswitch.h"
 #include "pathsigner.h"
 #include "productbuckets.h"
+#include "queuedepthprobe.h"
 #include "redis.h"
 #include "requestdecoding.h"
 #include "routehelpers.h"
@@ -169,6 +172,31 @@ void readInventories(const QList<qint64> &ids, QObject *context,
     }
 }
 
+// The admin thread's last reading of the site's live figures: answers with the last known
+// figures (marked stale) while Redis does not answer, and gives SaleStatus its accepted rate.
+thread_local metrics::FiguresReader::Reading lastFigures;
+thread_local qint64 lastFiguresAtMs = 0;
+
+/// Reads the live figures of every instance of the site (on the admin thread's client),
+/// then calls \a done with them and whether they are current.
+void readFigures(const ApiContext &ctx, QObject *context,
+                 std::function<void(const metrics::FiguresReader::Reading &, bool current)> done)
+{
+    if (!adminRedis)
+        return done(lastFigures, false);
+    metrics::FiguresReader::read(
+        *adminRedis, ctx.site, context, [done](const metrics::FiguresReader::Reading &reading) {
+            if (!reading.ok) {
+                qCWarning(lcAdmin).noquote()
+                    << "cannot read the live figures (showing the last ones):" << reading.error;
+                return done(lastFigures, false);
+            }
+            lastFigures = reading;
+            lastFiguresAtMs = nowMs();
+            done(reading, true);
+        });
+}
+
 /// The products with a sale scheduled, whose stock Redis holds.
 QList<qint64> scheduledIds(const ApiContext &ctx)
 {
@@ -328,7 +356,8 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
         {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
         {QStringLiteral("burst"), sale.burst},
         {QStringLiteral("challengeBits"), sale.schedule ? sale.schedule->challengeBits : 0},
-        {QStringLiteral("acceptedPerSecond"), 0},
+        // The site's, from the admin thread's last reading of the live figures.
+        {QStringLiteral("acceptedPerSecond"), double(lastFigures.site.accepted.value(id))},
         {QStringLiteral("state"),
          degraded ? QStringLiteral("degraded") : sale::phaseName(sale.phaseAt(now, soldOut))},
         {QStringLiteral("degraded"), degraded},
@@ -343,35 +372,85 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
     return json;
 }
 
-QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventories)
+QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventories,
+                            const metrics::SiteFigures &site, bool current)
 {
+    using metrics::Histogram;
+    adminapi::Stats stats;
+    // The rates are those of one whole second, the latest every live instance published.
+    stats.time = QDateTime::fromMSecsSinceEpoch(
+        site.second > 0 ? (site.second + 1) * 1000 : nowMs(), Qt::UTC);
+    stats.instances = site.apiInstances;
+    stats.workers = site.workerInstances;
+    for (int i = 0; i < metrics::outcomeCount; ++i)
+        stats.requestsPerSecond.insert(metrics::outcomeName(metrics::Outcome(i)),
+                                       double(site.requests[size_t(i)]));
+    stats.ordersPerSecond = double(site.orders);
+    const auto percentiles = [](const Histogram::Counts &counts) {
+        adminapi::Stats::Percentiles p;
+        p.count = Histogram::total(counts);
+        p.p50 = Histogram::quantile(counts, 0.5);
+        p.p99 = Histogram::quantile(counts, 0.99);
+        return p;
+    };
+    stats.buyLatencyMs = percentiles(site.latency);
+    stats.orderLagMs = percentiles(site.orderLag);
+    if (!current)
+        stats.stale.append(QStringLiteral("rates"));
+    if (ctx.queueDepth) {
+        const amqp::QueueDepthProbe::Reading queue = ctx.queueDepth->latest();
+        stats.queueDepth = queue.messages;
+        stats.deadLetters = queue.deadLetters;
+        // Read every second: older than a few means RabbitMQ is not answering the probe.
+        if (queue.atMs == 0 || nowMs() - queue.atMs > 5000)
+            stats.stale.append(QStringLiteral("queueDepth"));
+    } else {
+        stats.stale.append(QStringLiteral("queueDepth"));
+    }
+    for (const sale::CircuitBreaker *b : {ctx.redisBreaker, ctx.rabbitBreaker, ctx.postgresBreaker})
+        stats.breakers.insert(b->name(), sale::CircuitBreaker::stateName(b->state()));
+
     const auto sales = ctx.catalog->snapshot();
     QList<qint64> ids = sales->keys();
     std::sort(ids.begin(), ids.end());
-    QJsonArray list;
     for (qint64 id : std::as_const(ids)) {
         const SaleRecord &sale = (*sales)[id];
         const auto inventory = inventories.constFind(id);
         const bool fromRedis = inventory != inventories.cend();
-        list.append(QJsonObject {
-            {QStringLiteral("goodsId"), id},
-            {QStringLiteral("stockLeft"), fromRedis ? inventory->stock : sale.databaseStock},
-            {QStringLiteral("pending"), fromRedis ? inventory->pending : 0},
-            {QStringLiteral("ordersCreated"), sale.ordersCreated},
-            {QStringLiteral("acceptedPerSecond"), 0}});
+        adminapi::Stats::Sale s;
+        s.goodsId = id;
+        s.stockLeft = fromRedis ? inventory->stock : sale.databaseStock;
+        s.pending = fromRedis ? inventory->pending : 0;
+        s.ordersCreated = sale.ordersCreated;
+        s.acceptedPerSecond = double(site.accepted.value(id));
+        stats.sales.append(s);
     }
-    QJsonObject breakers;
-    for (const sale::CircuitBreaker *b : {ctx.redisBreaker, ctx.rabbitBreaker, ctx.postgresBreaker})
-        breakers.insert(b->name(), sale::CircuitBreaker::stateName(b->state()));
-    return {
-        {QStringLiteral("time"), formatTime(nowMs())},
-        {QStringLiteral("instances"), ctx.buckets->instances()},
-        {QStringLiteral("requestsPerSecond"), ctx.metrics->ratesJson()},
-        {QStringLiteral("ordersPerSecond"), 0},
-        {QStringLiteral("queueDepth"), 0},
-        {QStringLiteral("breakers"), breakers},
-        {QStringLiteral("sales"), list},
-    };
+    return stats.toJson();
+}
+
+void AdminApi::readStats(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
+                         qint64 afterSecond,
+                         std::function<void(const QList<QJsonObject> &, qint64)> done)
+{
+    readInventories(
+        scheduledIds(*ctx), context,
+        [ctx, context, afterSecond, done = std::move(done)](const Inventories &inv) {
+            readFigures(*ctx, context,
+                        [ctx, inv, afterSecond, done](const metrics::FiguresReader::Reading &r,
+                                                      bool current) {
+                            const qint64 latest = r.site.second;
+                            QList<QJsonObject> list;
+                            // Seconds skipped since the last message (timers drift), from the
+                            // history every record carries; a few at most.
+                            if (current && afterSecond > 0 && latest > afterSecond)
+                                for (qint64 s = std::max(afterSecond + 1, latest - 4); s < latest;
+                                     ++s)
+                                    list.append(stats(*ctx, inv,
+                                                      metrics::SiteFigures::sum(r.live, s), true));
+                            list.append(stats(*ctx, inv, r.site, current));
+                            done(list, latest);
+                        });
+        });
 }
 
 void AdminApi::install(QHttpServer &server) const
@@ -619,10 +698,10 @@ void AdminApi::install(QHttpServer &server) const
     server.route(QStringLiteral("/admin/stats"), Method::Get,
                  guarded([ctx, self](const QHttpServerRequest &, QHttpServerResponder &&responder) {
                      DeferredAnswer answer(std::move(responder));
-                     readInventories(scheduledIds(*ctx), self,
-                                     [ctx, answer](const Inventories &inv) mutable {
-                                         answer.send(jsonResponse(stats(*ctx, inv)));
-                                     });
+                     readStats(ctx, self, 0,
+                               [answer](const QList<QJsonObject> &json, qint64) mutable {
+                                   answer.send(jsonResponse(json.constLast()));
+                               });
                  }));
     refuseOtherMethods(server, QStringLiteral("/admin/stats"), QStringLiteral("GET"));
 
@@ -640,8 +719,14 @@ void AdminApi::install(QHttpServer &server) const
                          .write(std::move(responder));
                  });
     auto *timer = new QTimer(&server);
-    timer->setInterval(1000);
+    timer->setInterval(500);
     auto clients = std::make_shared<QList<QWebSocket *>>();
+    struct Sent
+    {
+        qint64 second = 0; ///< the last second the feed sent
+        qint64 atMs = 0; ///< when
+    };
+    auto lastSent = std::make_shared<Sent>();
     QObject::connect(
         &server, &QHttpServer::newWebSocketConnection, &server, [ctx, self, clients, timer] {
             while (self->hasPendingWebSocketConnections()) {
@@ -664,23 +749,33 @@ void AdminApi::install(QHttpServer &server) const
                     clients->removeAll(socket);
                     socket->deleteLater();
                 });
-                readInventories(scheduledIds(*ctx), socket, [ctx, socket](const Inventories &inv) {
+                readStats(ctx, socket, 0, [socket](const QList<QJsonObject> &json, qint64) {
                     socket->sendTextMessage(QString::fromUtf8(
-                        QJsonDocument(stats(*ctx, inv)).toJson(QJsonDocument::Compact)));
+                        QJsonDocument(json.constLast()).toJson(QJsonDocument::Compact)));
                 });
                 if (!timer->isActive())
                     timer->start();
             }
         });
-    QObject::connect(timer, &QTimer::timeout, &server, [ctx, self, clients, timer] {
+    QObject::connect(timer, &QTimer::timeout, &server, [ctx, self, clients, timer, lastSent] {
         if (clients->isEmpty())
             return timer->stop();
-        readInventories(scheduledIds(*ctx), self, [ctx, clients](const Inventories &inv) {
-            const QString message =
-                QString::fromUtf8(QJsonDocument(stats(*ctx, inv)).toJson(QJsonDocument::Compact));
-            for (QWebSocket *socket : std::as_const(*clients))
-                socket->sendTextMessage(message);
-        });
+        // Each second once, in order: the feed polls twice a second and sends what is new.
+        readStats(ctx, self, lastSent->second,
+                  [clients, lastSent](const QList<QJsonObject> &json, qint64 latest) {
+                      // Nothing new: the same again once a second all the same (stale
+                      // figures while Redis is down, the breakers and stock still current).
+                      if (latest <= lastSent->second && nowMs() - lastSent->atMs < 1000)
+                          return;
+                      lastSent->second = std::max(lastSent->second, latest);
+                      lastSent->atMs = nowMs();
+                      for (const QJsonObject &stats : json) {
+                          const QString message = QString::fromUtf8(
+                              QJsonDocument(stats).toJson(QJsonDocument::Compact));
+                          for (QWebSocket *socket : std::as_const(*clients))
+                              socket->sendTextMessage(message);
+                      }
+                  });
     });
 
     installMissingHandler(server);

@@ -1,10 +1,14 @@
 #pragma once
 
 #include "apicontext.h"
+#include "figurespublisher.h"
 #include "saleoutcomes.h"
 
 #include <QHash>
 #include <QJsonObject>
+
+#include <functional>
+#include <memory>
 
 class QHttpServer;
 
@@ -30,8 +34,18 @@ public:
     /// Each product's stock and pending reservations as Redis holds them.
     using Inventories = QHash<qint64, redis::SaleInventory>;
 
-    /// `Stats` of docs/api.md for this instance (stock and pending from \a inventories).
-    static QJsonObject stats(const ApiContext &context, const Inventories &inventories = {});
+    /// `Stats` of docs/api.md: the site's live \a figures of one second (\a current false:
+    /// the last ones read, marked stale), RabbitMQ's queue counts, stock and pending from
+    /// \a inventories.
+    static QJsonObject stats(const ApiContext &context, const Inventories &inventories,
+                             const metrics::SiteFigures &figures, bool current);
+    /// Reads what stats() needs (Redis inventories and live figures, on the admin thread's
+    /// client) and calls \a done with the `Stats` JSON of every second after \a afterSecond
+    /// up to the latest (a few at most; only the latest when \a afterSecond is 0), oldest
+    /// first, and the latest second. The live feed so sends each second once, in order.
+    static void readStats(const std::shared_ptr<const ApiContext> &context, QObject *receiver,
+                          qint64 afterSecond,
+                          std::function<void(const QList<QJsonObject> &, qint64 latest)> done);
     /// `SaleStatus` of docs/api.md (stock and pending from \a inventories; a product missing
     /// there, as when Redis is down, shows the database's stock and no pending).
     static QJsonObject saleStatus(const ApiContext &context, const catalog::SaleRecord &sale,

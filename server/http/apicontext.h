@@ -22,11 +22,13 @@ class KillSwitch;
 class ProductBuckets;
 } // namespace flashsale::sale
 namespace flashsale::amqp {
+class QueueDepthProbe;
 class ReservationPublisher;
-}
+} // namespace flashsale::amqp
 namespace flashsale::orders {
 class OrderPayments;
-}
+class WorkerRole;
+} // namespace flashsale::orders
 namespace flashsale::users {
 class PasswordHasher;
 class SessionTokens;
@@ -53,6 +55,9 @@ struct ApiContext
     const users::PasswordHasher *passwords = nullptr;
     const users::SessionTokens *sessions = nullptr;
     metrics::SaleMetrics *metrics = nullptr;
+    /// RabbitMQ's counts of the orders and dead-letter queues (the admin API's stats)
+    const amqp::QueueDepthProbe *queueDepth = nullptr;
+    QString site; ///< the site whose live figures /admin/stats sums (the database's name)
     QByteArray adminToken; ///< the admin API's bearer token; empty refuses every admin call
     QString redisUrl; ///< each HTTP thread opens its own client; empty: no reservations
     int windowMs = 10'000; ///< the per-shopper request window of the reserve script
@@ -63,6 +68,8 @@ struct ApiContext
     orders::OrderPayments *payments = nullptr; ///< shoppers' pay and cancel (thread-safe)
     int buyWaitMs = 5; ///< how long a buy request may wait for a token
     std::function<bool()> ready; ///< true when this instance takes traffic (/readyz)
+    /// In role "all": the worker half, whose families /metrics adds.
+    const orders::WorkerRole *workerRole = nullptr;
 };
 
 } // namespace flashsale::http

@@ -5,6 +5,7 @@
 #include "catalogstore.h"
 #include "circuitbreaker.h"
 #include "deferredanswer.h"
+#include "figurespublisher.h"
 #include "healthregistry.h"
 #include "jsonresponse.h"
 #include "killswitch.h"
@@ -23,6 +24,7 @@
 #include "shopperorders.h"
 #include "sqlexecutor.h"
 #include "userstore.h"
+#include "workerapi.h"
 
 #include <QDateTime>
 #include <QHttpServer>
@@ -105,41 +107,42 @@ QHttpServerResponse catchingBreath()
 void reserveAndAnswer(const std::shared_ptr<const ApiContext> &ctx, QHttpServer *server,
                       const redis::SaleScripts &scripts, qint64 goodsId, qint64 userId,
                       DeferredAnswer answer,
-                      const std::shared_ptr<sale::AdmissionGate::Ticket> &held)
+                      const std::shared_ptr<sale::AdmissionGate::Ticket> &held,
+                      metrics::SaleMetrics::Clock::time_point started)
 {
     // Last of the checks: in half-open state this call is the breaker's probe, and only the
     // reserve below reports its outcome.
     if (!ctx->redisBreaker->allow()) {
-        ctx->metrics->count(Outcome::Degraded);
+        ctx->metrics->recordBuy(goodsId, Outcome::Degraded, started);
         return answer.send(catchingBreath());
     }
     scripts.reserve(
         goodsId, userId, server,
-        [ctx, server, answer, held, goodsId](const redis::ReserveOutcome &o) mutable {
+        [ctx, server, answer, held, goodsId, started](const redis::ReserveOutcome &o) mutable {
             using Kind = redis::ReserveOutcome::Kind;
             if (o.kind == Kind::Error) {
                 ctx->redisBreaker->recordFailure();
                 qCWarning(lcShopper).noquote() << "reserve failed:" << o.error;
-                ctx->metrics->count(Outcome::Degraded);
+                ctx->metrics->recordBuy(goodsId, Outcome::Degraded, started);
                 return answer.send(catchingBreath());
             }
             ctx->redisBreaker->recordSuccess();
             switch (o.kind) {
             case Kind::SoldOut:
                 ctx->catalog->setSoldOut(goodsId, true);
-                ctx->metrics->count(Outcome::SoldOut);
+                ctx->metrics->recordBuy(goodsId, Outcome::SoldOut, started);
                 return answer.send(soldOut());
             case Kind::Duplicate:
-                ctx->metrics->count(Outcome::Duplicate);
+                ctx->metrics->recordBuy(goodsId, Outcome::Duplicate, started);
                 return answer.send(errorResponse(StatusCode::Conflict, QStringLiteral("duplicate"),
                                                  QStringLiteral("You already have this one.")));
             case Kind::TooFrequent:
-                ctx->metrics->count(Outcome::TooFrequent);
+                ctx->metrics->recordBuy(goodsId, Outcome::TooFrequent, started);
                 return answer.send(errorWithRetry(StatusCode::TooManyRequests,
                                                   QStringLiteral("too_frequent"),
                                                   QStringLiteral("Easy! One try at a time."), 1));
             case Kind::NoSuchSale:
-                ctx->metrics->count(Outcome::Degraded);
+                ctx->metrics->recordBuy(goodsId, Outcome::Degraded, started);
                 return answer.send(degradedResponse(
                     QStringLiteral("The sale's stock is not loaded yet. Please try again shortly."),
                     2));
@@ -165,7 +168,7 @@ void reserveAndAnswer(const std::shared_ptr<const ApiContext> &ctx, QHttpServer 
                         << "reservation" << r.id
                         << "not confirmed, left to the reconciler:" << published.error();
                 });
-            ctx->metrics->count(Outcome::Queued);
+            ctx->metrics->recordBuy(goodsId, Outcome::Queued, started);
             answer.send(jsonResponse({{QStringLiteral("status"), QStringLiteral("queued")},
                                       {QStringLiteral("reservation"), reservation.id},
                                       {QStringLiteral("position"), o.sequence}},
@@ -328,9 +331,10 @@ void ShopperApi::install(QHttpServer &server) const
         QStringLiteral("/api/sales/<arg>/<arg>/orders"), QHttpServerRequest::Method::Post,
         [ctx, self, scripts](qint64 goodsId, const QString &path, const QHttpServerRequest &request,
                              QHttpServerResponder &&responder) {
+            const auto started = metrics::SaleMetrics::Clock::now();
             auto ticket = ctx->admission->tryEnter();
             const auto refuse = [&](Outcome outcome, const QHttpServerResponse &response) {
-                ctx->metrics->count(outcome);
+                ctx->metrics->recordBuy(goodsId, outcome, started);
                 response.write(std::move(responder));
             };
             if (!ticket)
@@ -390,11 +394,11 @@ void ShopperApi::install(QHttpServer &server) const
                 || ctx->publisher->backlog() >= ctx->maxPublishBacklog)
                 return refuse(Outcome::Degraded, catchingBreath());
             // 6 reserve, 7 publish, 8 answer
-            auto reserve = [ctx, self, scripts = *scripts, goodsId, userId = session->userId,
-                            answer = DeferredAnswer(std::move(responder)),
+            auto reserve = [ctx, self, scripts = *scripts, goodsId, started,
+                            userId = session->userId, answer = DeferredAnswer(std::move(responder)),
                             held =
                                 std::make_shared<sale::AdmissionGate::Ticket>(std::move(*ticket))] {
-                reserveAndAnswer(ctx, self, scripts, goodsId, userId, answer, held);
+                reserveAndAnswer(ctx, self, scripts, goodsId, userId, answer, held, started);
             };
             if (wait.count() <= 0)
                 return reserve();
@@ -532,7 +536,8 @@ void ShopperApi::install(QHttpServer &server) const
     refuseOtherMethods(server, QStringLiteral("/readyz"), QStringLiteral("GET"));
 
     server.route(QStringLiteral("/metrics"), QHttpServerRequest::Method::Get, [ctx] {
-        metrics::PrometheusText out;
+        metrics::PrometheusText out(
+            metrics::PrometheusText::Labels {{"instance", metrics::instanceLabel()}});
         ctx->metrics->writePrometheus(out);
         out.family("flashsale_in_flight_requests", "gauge", "Buy requests in flight.");
         out.sample("flashsale_in_flight_requests", ctx->admission->inFlight());
@@ -554,7 +559,10 @@ void ShopperApi::install(QHttpServer &server) const
                        d.value().toObject().value(QStringLiteral("state")).toString() == u"up" ? 1
                                                                                                : 0,
                        {{"dependency", d.key().toLatin1()}});
-        return QHttpServerResponse(metrics::PrometheusText::contentType(), out.text());
+        QByteArray text = out.text();
+        if (ctx->workerRole)
+            WorkerApi::writeMetrics(*ctx->workerRole, text);
+        return QHttpServerResponse(metrics::PrometheusText::contentType(), text);
     });
     refuseOtherMethods(server, QStringLiteral("/metrics"), QStringLiteral("GET"));
 

@@ -42,8 +42,9 @@ void PrometheusText::family(const QByteArray &name, const QByteArray &type, cons
     m_text += "# TYPE " + name + ' ' + type + '\n';
 }
 
-void PrometheusText::sample(const QByteArray &name, double value, const Labels &labels)
+void PrometheusText::sample(const QByteArray &name, double value, const Labels &own)
 {
+    const Labels labels = m_common.isEmpty() ? own : m_common + own;
     m_text += name;
     if (!labels.isEmpty()) {
         m_text += '{';

@@ -13,7 +13,12 @@ public:
     /// Label name and value; values are escaped as the format asks.
     using Labels = QList<QPair<QByteArray, QByteArray>>;
 
-    /// Starts a metric family: `# HELP` and `# TYPE` (counter or gauge).
+    /// \a common labels go on every sample (the `instance` label of the process).
+    explicit PrometheusText(Labels common = {})
+        : m_common(std::move(common))
+    { }
+
+    /// Starts a metric family: `# HELP` and `# TYPE` (counter, gauge or histogram).
     void family(const QByteArray &name, const QByteArray &type, const QByteArray &help);
     /// One sample of the current family.
     void sample(const QByteArray &name, double value, const Labels &labels = {});
@@ -24,6 +29,7 @@ public:
 
 private:
     QByteArray m_text;
+    Labels m_common;
 };
 
 } // namespace flashsale::metrics

@@ -21,6 +21,14 @@ void RollingRate::addAt(qint64 n, qint64 nowMs)
     slot.count.fetch_add(n, std::memory_order_relaxed);
 }
 
+qint64 RollingRate::countIn(qint64 second) const
+{
+    const Slot &slot = m_slots[size_t(second % slotCount)];
+    return slot.second.load(std::memory_order_acquire) == second
+        ? slot.count.load(std::memory_order_relaxed)
+        : 0;
+}
+
 double RollingRate::perSecondAt(int seconds, qint64 nowMs) const
 {
     seconds = std::clamp(seconds, 1, slotCount - 2);

@@ -20,6 +20,9 @@ public:
     double perSecond(int seconds = 1) const { return perSecondAt(seconds, nowMs()); }
 
     void addAt(qint64 n, qint64 nowMs);
+    /// Events counted in the wall-clock second \a second (ms since the epoch / 1000); 0
+    /// once it is older than the slots reach.
+    qint64 countIn(qint64 second) const;
     double perSecondAt(int seconds, qint64 nowMs) const;
 
     static qint64 nowMs();

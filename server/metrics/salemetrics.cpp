@@ -1,6 +1,9 @@
 #include "salemetrics.h"
 
+#include "livefigures.h"
 #include "prometheustext.h"
+
+#include <algorithm>
 
 namespace flashsale::metrics {
 
@@ -33,6 +36,17 @@ void SaleMetrics::count(Outcome outcome)
     m_rates[size_t(outcome)].add();
 }
 
+void SaleMetrics::recordBuy(qint64 goodsId, Outcome outcome, Clock::time_point started)
+{
+    const qint64 now = RollingRate::nowMs();
+    m_totals[size_t(outcome)].fetch_add(1, std::memory_order_relaxed);
+    m_rates[size_t(outcome)].addAt(1, now);
+    if (outcome == Outcome::Queued)
+        m_accepted.addAt(goodsId, 1, now);
+    const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started);
+    m_latency.recordAt(elapsed.count(), now);
+}
+
 qint64 SaleMetrics::total(Outcome outcome) const
 {
     return m_totals[size_t(outcome)].load(std::memory_order_relaxed);
@@ -51,6 +65,17 @@ QJsonObject SaleMetrics::ratesJson() const
     return rates;
 }
 
+SecondFigures SaleMetrics::figuresIn(qint64 second) const
+{
+    SecondFigures f;
+    f.second = second;
+    for (int i = 0; i < outcomeCount; ++i)
+        f.outcomes[size_t(i)] = m_rates[size_t(i)].countIn(second);
+    f.accepted = m_accepted.countsIn(second);
+    f.latency = m_latency.countsIn(second);
+    return f;
+}
+
 void SaleMetrics::writePrometheus(PrometheusText &out) const
 {
     out.family("flashsale_http_requests_total", "counter",
@@ -60,6 +85,34 @@ void SaleMetrics::writePrometheus(PrometheusText &out) const
     for (int i = 0; i < outcomeCount; ++i)
         out.sample("flashsale_buy_requests_total", double(total(Outcome(i))),
                    {{"outcome", outcomeName(Outcome(i)).toLatin1()}});
+    m_latency.writePrometheus(out, "flashsale_buy_duration_seconds",
+                              "Time from a buy request's arrival to its answer.");
+}
+
+void OrderMetrics::orderCreatedAt(qint64 reservedAtMs, qint64 nowMs)
+{
+    m_created.fetch_add(1, std::memory_order_relaxed);
+    m_orders.addAt(1, nowMs);
+    // Clocks of different hosts may disagree a little: a lag is never negative.
+    m_lag.recordAt(double(std::max<qint64>(0, nowMs - reservedAtMs)), nowMs);
+}
+
+SecondFigures OrderMetrics::figuresIn(qint64 second) const
+{
+    SecondFigures f;
+    f.second = second;
+    f.orders = m_orders.countIn(second);
+    f.orderLag = m_lag.countsIn(second);
+    return f;
+}
+
+void OrderMetrics::writePrometheus(PrometheusText &out) const
+{
+    out.family("flashsale_orders_created_total", "counter",
+               "New orders committed by this process's order workers.");
+    out.sample("flashsale_orders_created_total", double(ordersCreated()));
+    m_lag.writePrometheus(out, "flashsale_order_lag_seconds",
+                          "Time from a unit's reservation in Redis to its committed order.");
 }
 
 } // namespace flashsale::metrics

@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "reservationcodec.h"
+#include "salemetrics.h"
 
 #include <QTimer>
 #include <QUuid>
@@ -86,7 +87,7 @@ void OrderBatchProcessor::processPending()
         const Result<QList<OrderOutcome>> outcomes = m_repository->createOrders(reservations);
         if (outcomes) {
             ++m_stats.transactions;
-            countOutcomes(*outcomes);
+            countOutcomes(*outcomes, reservations);
             // Acked only once Redis knows the shoppers' results: until then the broker
             // keeps the messages, and a redelivery finds the orders made (idempotent).
             recordInRedis({chunk, outcomes.value(), 0, {}});
@@ -136,12 +137,22 @@ void OrderBatchProcessor::processPending()
         db::closeDatabase(m_connectionName);
 }
 
-void OrderBatchProcessor::countOutcomes(const QList<OrderOutcome> &outcomes)
+void OrderBatchProcessor::countOutcomes(const QList<OrderOutcome> &outcomes,
+                                        const QList<Reservation> &reservations)
 {
+    // The order lag needs each new order's reservation time, which the outcome lacks.
+    QHash<QString, qint64> reservedAt;
+    if (m_options.metrics) {
+        reservedAt.reserve(reservations.size());
+        for (const Reservation &r : reservations)
+            reservedAt.insert(r.id, r.reservedAtMs);
+    }
     for (const OrderOutcome &o : outcomes) {
-        if (o.kind == OrderOutcome::Kind::Created)
+        if (o.kind == OrderOutcome::Kind::Created) {
             ++m_stats.ordersCreated;
-        else if (o.kind == OrderOutcome::Kind::AlreadyCreated)
+            if (m_options.metrics)
+                m_options.metrics->orderCreated(reservedAt.value(o.reservation));
+        } else if (o.kind == OrderOutcome::Kind::AlreadyCreated)
             ++m_stats.alreadyCreated;
         else
             ++m_stats.rejected;
@@ -172,7 +183,7 @@ void OrderBatchProcessor::isolateFailures(const QList<Delivery> &chunk,
                 error = one.error();
             }
         }
-        countOutcomes(outcomes);
+        countOutcomes(outcomes, perDelivery.at(i));
         if (!refused.isEmpty()) {
             ++m_stats.failedBatches;
             qCWarning(lcOrders).noquote()

@@ -69,7 +69,8 @@ private:
 
     void processPending();
     bool ensureDatabase();
-    void countOutcomes(const QList<OrderOutcome> &outcomes);
+    void countOutcomes(const QList<OrderOutcome> &outcomes,
+                       const QList<amqp::Reservation> &reservations);
     void isolateFailures(const QList<amqp::Delivery> &chunk,
                          const QList<QList<amqp::Reservation>> &perDelivery);
     void recordInRedis(Committed committed);

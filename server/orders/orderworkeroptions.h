@@ -6,6 +6,10 @@
 
 #include <QString>
 
+namespace flashsale::metrics {
+class OrderMetrics;
+}
+
 namespace flashsale::orders {
 
 /// What an OrderWorker consumes and where it writes.
@@ -20,6 +24,7 @@ struct OrderWorkerOptions
         2000; ///< bigger batches are split into several transactions
     int maxRedisTries =
         5; ///< Redis step failures (Redis up) before the batch is given back to the queue
+    metrics::OrderMetrics *metrics = nullptr; ///< counts new orders and their lag (optional)
 };
 
 } // namespace flashsale::orders

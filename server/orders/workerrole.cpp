@@ -2,11 +2,14 @@
 
 #include "amqpurl.h"
 #include "deadlettercompensator.h"
+#include "figurespublisher.h"
 #include "healthregistry.h"
 #include "orderpayments.h"
 #include "orderworker.h"
 #include "reconciler.h"
+#include "redis.h"
 #include "redisurl.h"
+#include "salemetrics.h"
 
 namespace flashsale::orders {
 
@@ -20,6 +23,7 @@ WorkerRole::WorkerRole(QString databaseUrl, QString redisUrl, QString amqpUrl,
     , m_amqpUrl(std::move(amqpUrl))
     , m_settings(settings)
     , m_health(health)
+    , m_orderMetrics(std::make_unique<metrics::OrderMetrics>())
 {
     m_upkeepThread.setObjectName(QStringLiteral("orders-upkeep"));
 }
@@ -37,8 +41,19 @@ WorkerRole::~WorkerRole()
     }
     delete m_compensator;
     delete m_reconciler;
+    delete m_figures;
     m_workers.clear(); // each stops: what is not acked goes back to the queue
     m_payments.reset();
+}
+
+bool WorkerRole::isConsuming() const
+{
+    if (m_workers.empty() || !m_compensator || !m_compensator->isConsuming())
+        return false;
+    for (const auto &worker : m_workers)
+        if (!worker->consumerStats().connected)
+            return false;
+    return true;
 }
 
 Status WorkerRole::start()
@@ -65,6 +80,7 @@ Status WorkerRole::start()
     workerOptions.database = database.value();
     workerOptions.redisUrl = m_redisUrl;
     workerOptions.maxReservationsPerTransaction = m_settings.batch;
+    workerOptions.metrics = m_orderMetrics.get();
     for (int i = 0; i < m_settings.workers; ++i) {
         m_workers.push_back(std::make_unique<OrderWorker>(workerOptions));
         m_workers.back()->start();
@@ -110,6 +126,17 @@ Status WorkerRole::start()
                .arg(m_settings.reconcileAfterMs)
                .arg(m_settings.reconcileIntervalMs)
                .arg(m_settings.paymentTimeoutSeconds);
+
+    // The workers' live figures, for the site's /admin/stats (on this thread's own client).
+    Result<std::unique_ptr<redis::Redis>> figuresRedis = redis::Redis::open(m_redisUrl);
+    if (!figuresRedis)
+        return Status::failure(QStringLiteral("redis-url: ") + figuresRedis.error());
+    m_figuresRedis = std::move(figuresRedis).value();
+    const metrics::OrderMetrics *counted = m_orderMetrics.get();
+    m_figures = new metrics::FiguresPublisher(
+        *m_figuresRedis, database->name, metrics::InstanceFigures::Role::Worker,
+        [counted](qint64 second) { return counted->figuresIn(second); });
+    m_figures->start();
 
     connect(&m_healthTimer, &QTimer::timeout, this, &WorkerRole::reportHealth);
     m_healthTimer.start(1000);

@@ -13,6 +13,13 @@
 namespace flashsale {
 class HealthRegistry;
 }
+namespace flashsale::metrics {
+class FiguresPublisher;
+class OrderMetrics;
+} // namespace flashsale::metrics
+namespace flashsale::redis {
+class Redis;
+}
 
 namespace flashsale::orders {
 
@@ -23,7 +30,8 @@ class Reconciler;
 
 /// The worker role of flashsale-server assembled: the order workers, the dead-letter
 /// compensator, the reconciler and the payment timeout, with RabbitMQ's and Redis's state
-/// reported to the health registry (`rabbitmq-consumers`, `redis-workers`) every second.
+/// reported to the health registry (`rabbitmq-consumers`, `redis-workers`) every second and
+/// the workers' live figures (orders, order lag) published into Redis every second.
 class WorkerRole : public QObject
 {
     Q_OBJECT
@@ -43,6 +51,11 @@ public:
     /// The reconciler's figures (null before start()); lives on the upkeep thread.
     const Reconciler *reconciler() const { return m_reconciler; }
     const std::vector<std::unique_ptr<OrderWorker>> &workers() const { return m_workers; }
+    /// New orders and their lag, counted by every order worker of this role.
+    const metrics::OrderMetrics &orderMetrics() const { return *m_orderMetrics; }
+    /// True while every order consumer and the dead-letter consumer is connected (the role
+    /// is taking work: its /readyz).
+    bool isConsuming() const;
 
     /// The health registry names this role reports under.
     static const QString rabbitmqHealthName;
@@ -56,6 +69,9 @@ private:
     QString m_amqpUrl;
     WorkerSettings m_settings;
     HealthRegistry &m_health;
+    std::unique_ptr<metrics::OrderMetrics> m_orderMetrics; ///< shared by the order workers
+    std::unique_ptr<redis::Redis> m_figuresRedis; ///< this thread's client: live figures
+    metrics::FiguresPublisher *m_figures = nullptr; ///< child
     std::vector<std::unique_ptr<OrderWorker>> m_workers;
     std::unique_ptr<OrderPayments> m_payments;
     QThread m_upkeepThread; ///< the compensator and the reconciler (blocking database calls)

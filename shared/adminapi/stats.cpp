@@ -25,8 +25,27 @@ Result<Stats> Stats::fromJson(const QJsonObject &json)
     Stats stats;
     stats.time = fields.time(QStringLiteral("time"));
     stats.instances = fields.integer(QStringLiteral("instances"));
+    stats.workers = fields.integer(QStringLiteral("workers"));
     stats.ordersPerSecond = fields.number(QStringLiteral("ordersPerSecond"));
     stats.queueDepth = fields.integer(QStringLiteral("queueDepth"));
+    stats.deadLetters = fields.integer(QStringLiteral("deadLetters"));
+    const auto percentiles = [&fields](const QString &key) {
+        JsonFields p(fields.object(key), key);
+        Percentiles out;
+        out.p50 = p.number(QStringLiteral("p50"));
+        out.p99 = p.number(QStringLiteral("p99"));
+        out.count = p.integer(QStringLiteral("count"));
+        if (!p.ok())
+            fields.fail(p.error());
+        return out;
+    };
+    stats.buyLatencyMs = percentiles(QStringLiteral("buyLatencyMs"));
+    stats.orderLagMs = percentiles(QStringLiteral("orderLagMs"));
+    for (const QJsonValue &figure : fields.array(QStringLiteral("stale"))) {
+        if (!figure.isString())
+            fields.fail(QStringLiteral("stale[] is not a string"));
+        stats.stale.append(figure.toString());
+    }
 
     // Outcomes the server adds later are kept; the known ones must be numbers.
     JsonFields requests(fields.object(QStringLiteral("requestsPerSecond")),
@@ -70,6 +89,11 @@ QJsonObject Stats::toJson() const
     QJsonObject breakersJson;
     for (auto it = breakers.begin(); it != breakers.end(); ++it)
         breakersJson.insert(it.key(), it.value());
+    const auto percentiles = [](const Percentiles &p) {
+        return QJsonObject {{QStringLiteral("p50"), p.p50},
+                            {QStringLiteral("p99"), p.p99},
+                            {QStringLiteral("count"), p.count}};
+    };
     QJsonArray salesJson;
     for (const Sale &sale : sales)
         salesJson.append(QJsonObject {
@@ -82,9 +106,14 @@ QJsonObject Stats::toJson() const
     return {
         {QStringLiteral("time"), formatTime(time)},
         {QStringLiteral("instances"), instances},
+        {QStringLiteral("workers"), workers},
         {QStringLiteral("requestsPerSecond"), requests},
         {QStringLiteral("ordersPerSecond"), ordersPerSecond},
         {QStringLiteral("queueDepth"), queueDepth},
+        {QStringLiteral("deadLetters"), deadLetters},
+        {QStringLiteral("buyLatencyMs"), percentiles(buyLatencyMs)},
+        {QStringLiteral("orderLagMs"), percentiles(orderLagMs)},
+        {QStringLiteral("stale"), QJsonArray::fromStringList(stale)},
         {QStringLiteral("breakers"), breakersJson},
         {QStringLiteral("sales"), salesJson},
     };

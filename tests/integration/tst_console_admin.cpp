@@ -29,6 +29,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include <signal.h>
+
 using namespace flashsale;
 using namespace flashsale::console;
 using adminapi::AdminClient;
@@ -187,7 +189,8 @@ private:
     }
 
     QNetworkAccessManager m_network;
-    ServerProcess m_server;
+    ServerProcess m_server; ///< role api: the shoppers' and the admin API
+    ServerProcess m_worker; ///< role worker, one message at a time (the queue fills when stopped)
     QString m_databaseUrl;
 
 private Q_SLOTS:
@@ -200,13 +203,27 @@ private Q_SLOTS:
                                 QStringLiteral("--redis-url"),    services.redisUrl(),
                                 QStringLiteral("--amqp-url"),     services.amqpUrl(),
                                 QStringLiteral("--admin-token"),  kToken};
-        QVERIFY2(m_server.start(args, QProcessEnvironment::systemEnvironment()),
-                 qPrintable(m_server.output()));
+        QVERIFY2(
+            m_server.start(args + QStringList {QStringLiteral("--role"), QStringLiteral("api")},
+                           QProcessEnvironment::systemEnvironment()),
+            qPrintable(m_server.output()));
         QVERIFY2(m_server.adminUrl().isValid(), qPrintable(m_server.output()));
         QVERIFY(TestServices::offsetGoodsIds(m_databaseUrl));
+        QVERIFY2(m_worker.start(
+                     args
+                         + QStringList {QStringLiteral("--role"), QStringLiteral("worker"),
+                                        QStringLiteral("--workers"), QStringLiteral("1"),
+                                        QStringLiteral("--worker-prefetch"), QStringLiteral("1")},
+                     QProcessEnvironment::systemEnvironment()),
+                 qPrintable(m_worker.output()));
     }
 
-    void cleanupTestCase() { m_server.stop(); }
+    void cleanupTestCase()
+    {
+        ::kill(pid_t(m_worker.process().processId()), SIGCONT); // should a test stop midway
+        m_worker.stop();
+        m_server.stop();
+    }
 
     void wrongTokenIsRefusedClearly()
     {
@@ -453,25 +470,37 @@ private Q_SLOTS:
         QVERIFY(waitForState(session, id, SaleState::Live));
 
         QStringList tokens;
-        for (int i = 0; i < 4; ++i)
+        for (int i = 0; i < 6; ++i)
             tokens.append(shopperToken(QStringLiteral("chart-shopper-%1").arg(i)));
-        const HttpResult path = request(
-            "GET", shopper(QStringLiteral("/api/sales/%1/path").arg(id)), {}, tokens.first());
-        QCOMPARE(path.status, 200);
-        const QUrl buy = shopper(QStringLiteral("/api/sales/%1/%2/orders")
-                                     .arg(id)
-                                     .arg(path.body.value(QStringLiteral("path")).toString()));
+        // Each shopper's own secret path.
+        QList<QUrl> buys;
+        for (const QString &token : std::as_const(tokens)) {
+            const HttpResult path =
+                request("GET", shopper(QStringLiteral("/api/sales/%1/path").arg(id)), {}, token);
+            QCOMPARE(path.status, 200);
+            buys.append(shopper(QStringLiteral("/api/sales/%1/%2/orders")
+                                    .arg(id)
+                                    .arg(path.body.value(QStringLiteral("path")).toString())));
+        }
         const qint64 pointsBefore = window.charts()->requestPoints();
-        // A small load: concurrent buys for three seconds (repeats are answered as
+        QCOMPARE(window.charts()->queuePeak(), 0.0);
+
+        // The worker stopped: each shopper's one buy, one by one, waits in RabbitMQ, where
+        // the server reads its count for the queue chart.
+        const pid_t worker = pid_t(m_worker.process().processId());
+        QCOMPARE(::kill(worker, SIGSTOP), 0);
+        for (qsizetype i = 0; i < tokens.size(); ++i)
+            QCOMPARE(request("POST", buys[i], {}, tokens[i]).status, 202);
+        // Then a small load: concurrent buys for three seconds (repeats are answered as
         // duplicates or too_frequent, which the charts count too).
         QElapsedTimer clock;
         clock.start();
         int sent = 0;
         int answered = 0;
         while (clock.elapsed() < 3000) {
-            for (const QString &token : tokens) {
-                QNetworkRequest req(buy);
-                req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+            for (qsizetype i = 0; i < tokens.size(); ++i) {
+                QNetworkRequest req(buys[i]);
+                req.setRawHeader("Authorization", "Bearer " + tokens[i].toUtf8());
                 QNetworkReply *reply = m_network.post(req, QByteArray());
                 ++sent;
                 connect(reply, &QNetworkReply::finished, this, [reply, &answered] {
@@ -482,6 +511,19 @@ private Q_SLOTS:
             QTest::qWait(100);
         }
         QTRY_COMPARE_WITH_TIMEOUT(answered, sent, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->queuePeak() > 0, 15'000);
+        QVERIFY(window.charts()->summaryText().contains(QStringLiteral("queue")));
+
+        // The worker resumes: the orders are made, and the orders chart shows them.
+        QCOMPARE(::kill(worker, SIGCONT), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->ordersPeak() > 0, 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.history().latest().queueDepth == 0, 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.history().orderLagP99().maximum() > 0, 20'000);
+        QVERIFY(session.history().latencyP99().maximum() > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.charts()->summaryText().contains(QStringLiteral("API instances 1, workers 1")),
+            15'000);
+
         QTRY_VERIFY_WITH_TIMEOUT(window.charts()->requestPoints() >= pointsBefore + 3, 10'000);
         double requests = 0;
         QTRY_VERIFY_WITH_TIMEOUT(

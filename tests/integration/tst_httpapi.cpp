@@ -1001,15 +1001,19 @@ private Q_SLOTS:
     {
         Reply r = adminCall("GET", QStringLiteral("/admin/stats"));
         QCOMPARE(r.status, 200);
-        for (const char *key : {"time", "instances", "requestsPerSecond", "ordersPerSecond",
-                                "queueDepth", "breakers", "sales"})
+        for (const char *key :
+             {"time", "instances", "workers", "requestsPerSecond", "ordersPerSecond", "queueDepth",
+              "deadLetters", "buyLatencyMs", "orderLagMs", "stale", "breakers", "sales"})
             QVERIFY2(r.body.contains(QLatin1String(key)), key);
         QCOMPARE(call("GET", shop(QStringLiteral("/readyz"))).status, 200);
         r = call("GET", shop(QStringLiteral("/metrics")));
         QCOMPARE(r.status, 200);
         QVERIFY(r.raw.contains("# TYPE flashsale_buy_requests_total counter"));
-        QVERIFY(r.raw.contains("flashsale_buy_requests_total{outcome=\"rejected\"}"));
-        QVERIFY(r.raw.contains("flashsale_dependency_up{dependency=\"postgres\"} 1"));
+        // Every sample names the process it comes from.
+        QVERIFY2(r.raw.contains("flashsale_buy_requests_total{instance=\""), r.raw.constData());
+        QVERIFY(r.raw.contains(",outcome=\"rejected\"}"));
+        QVERIFY(r.raw.contains(",dependency=\"postgres\"} 1"));
+        QVERIFY(r.raw.contains("# TYPE flashsale_buy_duration_seconds histogram"));
     }
 
     void servesOnSeveralThreads()

@@ -43,7 +43,9 @@ bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &en
     m_process.start(binary(), allArgs);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
-    static const QRegularExpression listening(QStringLiteral("shopper API on (http://[^\\s]+)"));
+    // The shopper API's address, or in role worker its health and metrics address.
+    static const QRegularExpression listening(
+        QStringLiteral("(?:shopper API|worker health and metrics) on (http://[^\\s]+)"));
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
         const QRegularExpressionMatch match = listening.match(output());

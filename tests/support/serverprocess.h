@@ -15,7 +15,8 @@ public:
     ServerProcess();
     ~ServerProcess();
 
-    /// Starts the server with \a args and waits until its shoppers' API listens (it is told
+    /// Starts the server with \a args and waits until its shoppers' API (role worker: its
+    /// health and metrics) listens (it is told
     /// to listen on a free port unless \a args say otherwise). False if it exited or did not
     /// get there within \a timeoutMs; output() tells why.
     bool start(const QStringList &args, const QProcessEnvironment &environment,
@@ -27,7 +28,7 @@ public:
     /// Waits for the process to exit by itself; returns the exit code (-1 on a crash or hang).
     int waitForExit(int timeoutMs = 15'000);
 
-    /// http://host:port of the shoppers' API.
+    /// http://host:port of the shoppers' API (role worker: of /healthz, /readyz, /metrics).
     QUrl baseUrl() const { return m_baseUrl; }
     /// http://host:port of the admin API (empty if the server did not say).
     QUrl adminUrl() const { return m_adminUrl; }

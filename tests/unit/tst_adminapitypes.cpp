@@ -120,9 +120,12 @@ private Q_SLOTS:
     void stats()
     {
         const QByteArray json = R"({"time":"2026-11-27T10:00:01.000Z","instances":2,
+            "workers":1,
             "requestsPerSecond":{"queued":10,"sold_out":3,"duplicate":0,"too_frequent":1,
               "rate_limited":5,"degraded":0,"rejected":0,"error":0},
-            "ordersPerSecond":9.5,"queueDepth":42,
+            "ordersPerSecond":9.5,"queueDepth":42,"deadLetters":3,
+            "buyLatencyMs":{"p50":1.5,"p99":12.25,"count":40},
+            "orderLagMs":{"p50":30,"p99":250,"count":9},"stale":["queueDepth"],
             "breakers":{"redis":"closed","rabbitmq":"half_open","postgres":"open"},
             "sales":[{"goodsId":1,"stockLeft":90,"pending":2,"ordersCreated":8,"acceptedPerSecond":10}]})";
         const Result<Stats> s = Stats::fromJson(parse(json));
@@ -132,23 +135,37 @@ private Q_SLOTS:
         QCOMPARE(s->sales.size(), 1);
         QCOMPARE(s->sales.first().stockLeft, 90);
         QCOMPARE(s->queueDepth, 42);
+        QCOMPARE(s->deadLetters, 3);
+        QCOMPARE(s->workers, 1);
+        QCOMPARE(s->buyLatencyMs.p99, 12.25);
+        QCOMPARE(s->orderLagMs.count, 9);
+        QVERIFY(s->isStale(QStringLiteral("queueDepth")));
+        QVERIFY(!s->isStale(QStringLiteral("rates")));
         const Result<Stats> again = Stats::fromJson(s->toJson());
-        QVERIFY(again.ok());
+        QVERIFY2(again.ok(), qPrintable(again.error()));
         QCOMPARE(again->sales.first().ordersCreated, 8);
+        QCOMPARE(again->buyLatencyMs.p50, 1.5);
+        QCOMPARE(again->orderLagMs.p99, 250.0);
+        QCOMPARE(again->stale, s->stale);
+        QCOMPARE(again->workers, 1);
         QCOMPARE(again->time, s->time);
     }
 
     void statsFaults()
     {
         const Result<Stats> s = Stats::fromJson(parse(
-            R"({"time":"x","instances":1,"requestsPerSecond":{"queued":"many"},
-                    "ordersPerSecond":1,"queueDepth":0,"breakers":{},"sales":[{"goodsId":1}]})"));
+            R"({"time":"x","instances":1,"workers":0,"requestsPerSecond":{"queued":"many"},
+                    "ordersPerSecond":1,"queueDepth":0,"deadLetters":0,
+                    "buyLatencyMs":{"p50":1,"p99":2},"orderLagMs":{"p50":1,"p99":2,"count":1},
+                    "stale":[],"breakers":{},"sales":[{"goodsId":1}]})"));
         QVERIFY(!s.ok());
         QVERIFY2(s.error().contains(QStringLiteral("time is not an ISO 8601 time")),
                  qPrintable(s.error()));
         QVERIFY2(s.error().contains(QStringLiteral("queued is not a number")),
                  qPrintable(s.error()));
         QVERIFY2(s.error().contains(QStringLiteral("stockLeft is missing")), qPrintable(s.error()));
+        QVERIFY2(s.error().contains(QStringLiteral("buyLatencyMs: count is missing")),
+                 qPrintable(s.error()));
     }
 
     void degradation()

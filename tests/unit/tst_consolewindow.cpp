@@ -285,7 +285,8 @@ private Q_SLOTS:
         QVERIFY2(status.ok(), qPrintable(status.error()));
         QStringList expected = SaleReport::fileNames();
         expected << QStringLiteral("requests.png") << QStringLiteral("orders.png")
-                 << QStringLiteral("stock.png") << QStringLiteral("queue.png");
+                 << QStringLiteral("stock.png") << QStringLiteral("queue.png")
+                 << QStringLiteral("latency.png") << QStringLiteral("orderlag.png");
         for (const QString &name : expected)
             QVERIFY2(QFile::exists(QDir(target).filePath(name)), qPrintable(name));
         const QImage chart(QDir(target).filePath(QStringLiteral("requests.png")));
@@ -297,7 +298,7 @@ private Q_SLOTS:
         const QList<ProductsTableModel::Row> rows {
             window.session().products().row(window.session().products().rowOf(7))};
         const QList<ReportChart> charts = reportCharts(window.session().history(), rows, false);
-        QCOMPARE(charts.size(), 4);
+        QCOMPARE(charts.size(), 6);
         for (const ReportChart &c : charts) {
             QCOMPARE(c.from, t0);
             QCOMPARE(c.until, t0.addSecs(13 * 60));

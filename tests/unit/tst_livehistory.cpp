@@ -1,3 +1,4 @@
+#include "figuressummary.h"
 #include "livehistory.h"
 
 #include <QSignalSpy>
@@ -28,6 +29,54 @@ private:
     }
 
 private Q_SLOTS:
+    void latencyAndLagPointsOnlyForSecondsThatMeasuredAny()
+    {
+        LiveHistory history;
+        adminapi::Stats a = stats(0, 5, 10);
+        a.buyLatencyMs = {1.5, 9, 20};
+        a.orderLagMs = {40, 300, 5};
+        a.deadLetters = 2;
+        QVERIFY(history.append(a));
+        adminapi::Stats b = stats(1, 0, 10); // nothing measured: no point, not a zero
+        QVERIFY(history.append(b));
+        QCOMPARE(history.latencyP99().points().size(), 1);
+        QCOMPARE(history.latencyP99().latest(), 9.0);
+        QCOMPARE(history.orderLagP50().latest(), 40.0);
+        QCOMPARE(history.deadLetters().points().size(), 2);
+        QCOMPARE(history.deadLetters().maximum(), 2.0);
+    }
+
+    void summarySaysWhichFiguresAreStale_data()
+    {
+        QTest::addColumn<QStringList>("staleFigures");
+        QTest::addColumn<qint64>("ageMs");
+        QTest::addColumn<bool>("queueStale");
+        QTest::addColumn<bool>("ratesStale");
+        QTest::newRow("current") << QStringList() << qint64(1500) << false << false;
+        QTest::newRow("queue unread")
+            << QStringList {QStringLiteral("queueDepth")} << qint64(1500) << true << false;
+        QTest::newRow("no message for long") << QStringList() << qint64(20'000) << true << true;
+    }
+
+    void summarySaysWhichFiguresAreStale()
+    {
+        QFETCH(QStringList, staleFigures);
+        QFETCH(qint64, ageMs);
+        QFETCH(bool, queueStale);
+        QFETCH(bool, ratesStale);
+        adminapi::Stats s = stats(3, 7, 10);
+        s.instances = 2;
+        s.workers = 1;
+        s.queueDepth = 12;
+        s.stale = staleFigures;
+        const QString line = figuresSummary(s, ageMs);
+        QVERIFY2(line.contains(QStringLiteral("API instances 2, workers 1")), qPrintable(line));
+        QCOMPARE(line.contains(QStringLiteral("dead letters 0 (stale)")), queueStale);
+        QCOMPARE(line.contains(QStringLiteral("orders/s 7 (stale)")), ratesStale);
+        QVERIFY(line.contains(QStringLiteral("queue 12")));
+        QCOMPARE(figuresSummary(adminapi::Stats {}, 0), QStringLiteral("No live figures yet."));
+    }
+
     void rollingSeriesKeepsTheWindow_data()
     {
         QTest::addColumn<int>("samples");
