@@ -27,6 +27,7 @@
 #include "sessiontokens.h"
 #include "shopperapi.h"
 #include "sqlexecutor.h"
+#include "storefrontpublisher.h"
 #include "workerapi.h"
 #include "workerrole.h"
 
@@ -61,6 +62,7 @@ Server::~Server()
     // What listens to the events client goes before the client (it is a member).
     delete m_figures;
     delete m_heartbeat;
+    delete m_pages; // reads the catalog and the switches, members that go first
     delete m_events;
     if (m_publisher)
         m_publisher->stop();
@@ -220,6 +222,8 @@ Status Server::startHttp()
     m_queueDepth =
         std::make_unique<amqp::QueueDepthProbe>(amqpUrl.value(), publisherOptions.topology);
     m_queueDepth->start();
+    if (Status s = startPages(); !s)
+        return s;
     m_refresher->start();
 
     http::ApiContext context;
@@ -293,6 +297,33 @@ Status Server::startWorkerHttp()
     qCInfo(lcServer).noquote() << QStringLiteral("worker health and metrics on http://%1:%2")
                                       .arg(m_config.listen.address.toString())
                                       .arg(m_workerPort);
+    return Status::success();
+}
+
+Status Server::startPages()
+{
+    if (m_config.pagesDir.isEmpty())
+        return Status::success();
+    // The API role renders: it holds the catalog, which every admin change on any instance
+    // reloads at once (SaleEvents), so the pages cost no extra database reads and follow
+    // within milliseconds. Every instance with a pages folder renders the same bytes;
+    // PageWriter's atomic renames keep concurrent writers apart.
+    const pages::PageWriter writer(m_config.pagesDir);
+    if (Status s = writer.prepare(); !s)
+        return Status::failure(QStringLiteral("pages-dir: ") + s.error());
+    Result<pages::PageRenderer> renderer = pages::PageRenderer::load();
+    if (!renderer)
+        return Status::failure(renderer.error());
+    m_pages = new pages::StorefrontPublisher(std::move(renderer.value()), writer, *m_catalog,
+                                             *m_killSwitch, this);
+    connect(m_refresher, &catalog::CatalogRefresher::refreshed, m_pages, [this](bool ok) {
+        if (ok)
+            m_pages->catalogLoaded();
+    });
+    if (m_events)
+        connect(m_events, &catalog::SaleEvents::applied, m_pages,
+                &pages::StorefrontPublisher::changed);
+    qCInfo(lcServer).noquote() << "storefront pages rendered into" << m_config.pagesDir;
     return Status::success();
 }
 

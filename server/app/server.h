@@ -44,6 +44,9 @@ namespace metrics {
 class FiguresPublisher;
 class SaleMetrics;
 } // namespace metrics
+namespace pages {
+class StorefrontPublisher;
+}
 namespace orders {
 class OrderPayments;
 class WorkerRole;
@@ -74,6 +77,7 @@ private:
     Status startDatabase();
     Status startHttp();
     Status startWorkerHttp();
+    Status startPages();
 
     ServerConfig m_config;
     HealthRegistry m_health;
@@ -98,6 +102,7 @@ private:
     InstanceHeartbeat *m_heartbeat = nullptr; ///< shares the site-wide rates among instances
     metrics::FiguresPublisher *m_figures = nullptr; ///< this instance's live figures, to Redis
     std::unique_ptr<amqp::QueueDepthProbe> m_queueDepth; ///< RabbitMQ's counts, for the stats
+    pages::StorefrontPublisher *m_pages = nullptr; ///< renders the storefront (with pages-dir)
     bool m_catalogLoaded = false; ///< the first reload succeeded: ready for traffic
     std::unique_ptr<http::ListenerPool> m_shopperListeners;
     std::unique_ptr<http::ListenerPool> m_adminListeners;

@@ -86,6 +86,10 @@ QList<ConfigOption> ServerConfig::options()
              QStringLiteral(
                  "Milliseconds a buy request may wait for a token of its product's bucket."),
              QStringLiteral("ms")},
+            {QStringLiteral("pages-dir"), QString(),
+             QStringLiteral("Folder the storefront's static pages are rendered into (served by "
+                            "nginx; roles api and all; default: none rendered)."),
+             QStringLiteral("dir")},
             {QStringLiteral("config-refresh"), QStringLiteral("5000"),
              QStringLiteral("Milliseconds between periodic reloads of sales and switches from the "
                             "database (changes are also announced on Redis and applied at once)."),
@@ -143,6 +147,7 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
     config.adminListen = adminListen.value();
     config.adminToken = layers.value(QStringLiteral("admin-token"));
     config.sessionSecret = layers.value(QStringLiteral("session-secret"));
+    config.pagesDir = layers.value(QStringLiteral("pages-dir"));
 
     struct IntSetting
     {

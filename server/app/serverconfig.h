@@ -42,6 +42,7 @@ struct ServerConfig
     int maxInFlight = 1000; ///< buy requests in flight past which 503 is answered at once
     int publishBacklog = 100'000; ///< unconfirmed reservations past which buys get 503
     int buyWaitMs = 5; ///< how long a buy request may wait for a token of the bucket
+    QString pagesDir; ///< where the storefront's pages are rendered; empty: not rendered here
     int configRefreshMs =
         5000; ///< periodic reload of sales and switches (changes also arrive by Redis at once)
 

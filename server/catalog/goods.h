@@ -16,6 +16,13 @@ struct Goods
     qint64 flashPriceCents = 0;
 
     QJsonObject toJson() const;
+
+    /// Whether \a url may be a product's image: empty (no image), an absolute http(s) URL
+    /// with a host, or a path on this site ("/images/phone.png"). Anything else (javascript:,
+    /// data:, "//other.site/x", backslashes, spaces, control characters) could run or load
+    /// something the storefront's pages must not, so the admin API refuses it and the
+    /// renderer leaves it out.
+    static bool isAllowedImage(const QString &url);
 };
 
 } // namespace flashsale::catalog

@@ -37,6 +37,9 @@ bool ServerProcess::start(const QStringList &args, const QProcessEnvironment &en
     static const QString amqpPrefix =
         QStringLiteral("t%1.").arg(QRandomGenerator::global()->generate64(), 0, 36);
     QProcessEnvironment env = environment;
+    // The stack's one nginx serves one pages folder: a test's server renders into it only
+    // when told so with --pages-dir (tst_e2e_storefront), not because the stack exports it.
+    env.remove(QStringLiteral("FLASHSALE_PAGES_DIR"));
     if (!env.contains(QStringLiteral("FLASHSALE_AMQP_PREFIX")))
         env.insert(QStringLiteral("FLASHSALE_AMQP_PREFIX"), amqpPrefix);
     m_process.setProcessEnvironment(env);

@@ -103,6 +103,38 @@ private Q_SLOTS:
         QTest::newRow("description not string")
             << (j("{'name':'P','description':[],'priceCents':10,'flashPriceCents':1}"))
             << "description";
+        QTest::newRow("image https")
+            << (j("{'name':'P','image':'https://cdn.example/p.png','priceCents':1000,"
+                  "'flashPriceCents':500}"))
+            << QString();
+        QTest::newRow("image http") << (j("{'name':'P','image':'http://cdn.example/p.png',"
+                                          "'priceCents':1000,'flashPriceCents':500}"))
+                                    << QString();
+        QTest::newRow("image on this site")
+            << (j("{'name':'P','image':'/img/p.png','priceCents':1000,'flashPriceCents':500}"))
+            << QString();
+        QTest::newRow("image javascript")
+            << (j("{'name':'P','image':'javascript:alert(1)','priceCents':10,'flashPriceCents':1}"))
+            << "image";
+        QTest::newRow("image data") << (j("{'name':'P','image':'data:image/png;base64,AA',"
+                                          "'priceCents':10,'flashPriceCents':1}"))
+                                    << "image";
+        QTest::newRow("image other site without scheme")
+            << (j("{'name':'P','image':'//evil.example/p.png','priceCents':10,"
+                  "'flashPriceCents':1}"))
+            << "image";
+        QTest::newRow("image relative")
+            << (j("{'name':'P','image':'p.png','priceCents':10,'flashPriceCents':1}")) << "image";
+        QTest::newRow("image backslash")
+            << (j("{'name':'P','image':'/\\\\evil.example','priceCents':10,'flashPriceCents':1}"))
+            << "image";
+        QTest::newRow("image with a space")
+            << (j("{'name':'P','image':'https://a.example/x\\u0020y','priceCents':10,"
+                  "'flashPriceCents':1}"))
+            << "image";
+        QTest::newRow("image without host")
+            << (j("{'name':'P','image':'https:///p.png','priceCents':10,'flashPriceCents':1}"))
+            << "image";
     }
 
     void goods()
