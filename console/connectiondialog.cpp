@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -15,11 +16,12 @@ const QString kUrlKey = QStringLiteral("connection/url");
 const QString kTokenKey = QStringLiteral("connection/token");
 } // namespace
 
-ConnectionDialog::ConnectionDialog(QWidget *parent)
+ConnectionDialog::ConnectionDialog(const QUrl &address, QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Connect to a flashsale server"));
-    m_url = new QLineEdit(rememberedUrl().toString(), this);
+    // The address in use: fixing only the token must not point the console elsewhere.
+    m_url = new QLineEdit((address.isValid() ? address : rememberedUrl()).toString(), this);
     m_url->setPlaceholderText(QStringLiteral("http://127.0.0.1:8081"));
     m_token = new QLineEdit(rememberedToken(), this);
     m_token->setEchoMode(QLineEdit::Password);
@@ -29,6 +31,8 @@ ConnectionDialog::ConnectionDialog(QWidget *parent)
     m_problem = new QLabel(this);
     m_problem->setStyleSheet(QStringLiteral("color: #b3261e"));
     m_problem->setWordWrap(true);
+    // Room for the message from the start: the dialog does not jump when one appears.
+    m_problem->setMinimumHeight(QFontMetrics(m_problem->font()).lineSpacing() * 2 + 4);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));

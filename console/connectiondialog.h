@@ -15,7 +15,8 @@ class ConnectionDialog : public QDialog
 {
     Q_OBJECT
 public:
-    explicit ConnectionDialog(QWidget *parent = nullptr);
+    /// Offers \a address (the one in use; the remembered one when invalid).
+    explicit ConnectionDialog(const QUrl &address = {}, QWidget *parent = nullptr);
 
     QUrl url() const;
     QString token() const;

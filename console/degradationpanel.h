@@ -2,6 +2,7 @@
 
 #include "degradation.h"
 
+#include <QDateTime>
 #include <QMap>
 #include <QWidget>
 
@@ -27,13 +28,23 @@ public:
     /// Which product the product switch shows (0: none selected).
     void showProduct(qint64 goodsId, const QString &name);
     void showBreakers(const QMap<QString, QString> &breakers);
+    /// Marks everything as last known at \a since (greyed, with the time); invalid: live.
+    void showStale(const QDateTime &since);
+    /// The product section's text (for tests).
+    QString productText() const;
+    QString siteText() const;
+    QString breakerText(const QString &name) const;
 
 private:
+    void refresh();
     void refreshProduct();
 
     adminapi::Degradation m_degradation;
     qint64 m_goodsId = 0;
     QString m_productName;
+    QMap<QString, QString> m_breakerStates;
+    QDateTime m_staleSince; ///< invalid: live
+    QLabel *m_stale = nullptr;
     QLabel *m_site = nullptr;
     QLabel *m_product = nullptr;
     QMap<QString, QLabel *> m_breakers;

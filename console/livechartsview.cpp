@@ -1,8 +1,10 @@
 #include "livechartsview.h"
 
+#include "chartstyle.h"
 #include "figuressummary.h"
 #include "livehistory.h"
 #include "productstablemodel.h"
+#include "timeformat.h"
 
 #include <QChart>
 #include <QChartView>
@@ -10,6 +12,7 @@
 #include <QDir>
 #include <QGridLayout>
 #include <QLabel>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QTimer>
@@ -21,46 +24,13 @@ namespace {
 
 enum { RequestsPanel, OrdersPanel, StockPanel, QueuePanel, LatencyPanel, OrderLagPanel };
 
-double peakOf(const QLineSeries *series)
+double peakOf(const QList<QLineSeries *> &parts)
 {
     double peak = 0;
-    for (const QPointF &p : series->points())
-        peak = qMax(peak, p.y());
+    for (const QLineSeries *series : parts)
+        for (const QPointF &p : series->points())
+            peak = qMax(peak, p.y());
     return peak;
-}
-
-// Good news green, the limiters' pushback in yellows and oranges, refusals in reds.
-QColor outcomeColour(const QString &outcome)
-{
-    static const QMap<QString, QColor> colours {
-        {QStringLiteral("queued"), QColor(0x2e, 0x7d, 0x32)},
-        {QStringLiteral("sold_out"), QColor(0x6a, 0x1b, 0x9a)},
-        {QStringLiteral("duplicate"), QColor(0x00, 0x83, 0x8f)},
-        {QStringLiteral("too_frequent"), QColor(0xf9, 0xa8, 0x25)},
-        {QStringLiteral("rate_limited"), QColor(0xef, 0x6c, 0x00)},
-        {QStringLiteral("degraded"), QColor(0xc6, 0x28, 0x28)},
-        {QStringLiteral("rejected"), QColor(0x75, 0x75, 0x75)},
-        {QStringLiteral("error"), QColor(0x4e, 0x34, 0x2e)},
-    };
-    return colours.value(outcome, Qt::black);
-}
-
-QString outcomeLabel(const QString &outcome)
-{
-    QString label = outcome;
-    label.replace(u'_', u' ');
-    label[0] = label[0].toUpper();
-    return label;
-}
-
-// Distinct hues for products, in a fixed order so a product keeps its colour.
-QColor productColour(int index)
-{
-    static const QList<QColor> palette {QColor(0x15, 0x65, 0xc0), QColor(0xd8, 0x1b, 0x60),
-                                        QColor(0x00, 0x89, 0x7b), QColor(0xf4, 0x51, 0x1e),
-                                        QColor(0x5e, 0x35, 0xb1), QColor(0x7c, 0xb3, 0x42),
-                                        QColor(0x6d, 0x4c, 0x41), QColor(0x00, 0xac, 0xc1)};
-    return palette.at(index % palette.size());
 }
 
 } // namespace
@@ -86,20 +56,23 @@ LiveChartsView::LiveChartsView(const LiveHistory &history, const ProductsTableMo
     // Eight outcomes and many products do not fit below a chart: their legends go right.
     m_panels[RequestsPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
     m_panels[StockPanel].view->chart()->legend()->setAlignment(Qt::AlignRight);
+    // One line: the title names it, and the legend's height goes to the plot.
+    m_panels[OrdersPanel].view->chart()->legend()->hide();
     // Their plots are narrower: fewer time labels so none is elided.
     m_panels[RequestsPanel].time->setTickCount(4);
     m_panels[StockPanel].time->setTickCount(4);
     for (const QString &outcome : adminapi::Stats::outcomes())
         m_requests.insert(
             outcome,
-            addSeries(m_panels[RequestsPanel], outcomeLabel(outcome), outcomeColour(outcome)));
-    m_orders = addSeries(m_panels[OrdersPanel], tr("Orders"), QColor(0x15, 0x65, 0xc0));
-    m_queue = addSeries(m_panels[QueuePanel], tr("Waiting in RabbitMQ"), QColor(0x6d, 0x4c, 0x41));
-    m_deadLetters = addSeries(m_panels[QueuePanel], tr("Dead letters"), QColor(0xc6, 0x28, 0x28));
-    m_latencyP50 = addSeries(m_panels[LatencyPanel], tr("p50"), QColor(0x15, 0x65, 0xc0));
-    m_latencyP99 = addSeries(m_panels[LatencyPanel], tr("p99"), QColor(0xef, 0x6c, 0x00));
-    m_orderLagP50 = addSeries(m_panels[OrderLagPanel], tr("p50"), QColor(0x15, 0x65, 0xc0));
-    m_orderLagP99 = addSeries(m_panels[OrderLagPanel], tr("p99"), QColor(0xef, 0x6c, 0x00));
+            {addSeries(m_panels[RequestsPanel], outcomeLabel(outcome), outcomeColour(outcome))});
+    m_orders = {addSeries(m_panels[OrdersPanel], tr("Orders"), QColor(0x15, 0x65, 0xc0))};
+    m_queue = {
+        addSeries(m_panels[QueuePanel], tr("Waiting in RabbitMQ"), QColor(0x6d, 0x4c, 0x41))};
+    m_deadLetters = {addSeries(m_panels[QueuePanel], tr("Dead letters"), QColor(0xc6, 0x28, 0x28))};
+    m_latencyP50 = {addSeries(m_panels[LatencyPanel], tr("p50"), QColor(0x15, 0x65, 0xc0))};
+    m_latencyP99 = {addSeries(m_panels[LatencyPanel], tr("p99"), QColor(0xef, 0x6c, 0x00))};
+    m_orderLagP50 = {addSeries(m_panels[OrderLagPanel], tr("p50"), QColor(0x15, 0x65, 0xc0))};
+    m_orderLagP99 = {addSeries(m_panels[OrderLagPanel], tr("p99"), QColor(0xef, 0x6c, 0x00))};
 
     m_summary = new QLabel(this);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -122,21 +95,33 @@ LiveChartsView::Panel LiveChartsView::makePanel(const QString &title, const QStr
     auto *chart = new QChart;
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    // Compact type: eight outcomes and their figures must fit a 1024x700 window.
+    QFont small = chart->legend()->font();
+    small.setPointSizeF(qMax(6.0, small.pointSizeF() * 0.85));
+    chart->legend()->setFont(small);
+    chart->setTitleFont(small);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->legend()->setContentsMargins(0, 0, 0, 0);
     panel.time = new QDateTimeAxis(chart);
     panel.time->setFormat(QStringLiteral("HH:mm:ss"));
-    panel.time->setTitleText(tr("time (last 5 minutes)"));
+    panel.time->setTitleText(tr("last 5 min, %1").arg(localZoneOffset()));
     panel.time->setTickCount(6);
     panel.values = new QValueAxis(chart);
     panel.values->setTitleText(valueTitle);
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(panel.time), static_cast<QAbstractAxis *>(panel.values)}) {
+        axis->setLabelsFont(small);
+        axis->setTitleFont(small);
+    }
     panel.values->setLabelFormat(QStringLiteral("%.0f"));
     panel.values->setMin(0);
     chart->addAxis(panel.time, Qt::AlignBottom);
     chart->addAxis(panel.values, Qt::AlignLeft);
     panel.view = new QChartView(chart, this);
     panel.view->setRenderHint(QPainter::Antialiasing);
-    // Three charts a row, two rows: the table above them still fits a laptop screen.
-    panel.view->setMinimumSize(280, 240);
+    // Three charts a row, two rows, small enough that at 1024x700 the table above keeps
+    // room for its rows.
+    panel.view->setMinimumSize(260, 185);
     panel.fileName = fileName;
     return panel;
 }
@@ -154,8 +139,33 @@ QLineSeries *LiveChartsView::addSeries(Panel &panel, const QString &name, const 
     return series;
 }
 
+void LiveChartsView::showSegments(QList<QLineSeries *> &parts,
+                                  const QList<QList<QPointF>> &segments)
+{
+    // One QLineSeries per stretch of samples: Qt Charts joins every point of a series, and
+    // a line across an outage would show figures nobody measured. The first part carries
+    // the legend entry; the others share its pen and stay out of the legend.
+    QLineSeries *first = parts.first();
+    QChart *chart = first->chart();
+    while (parts.size() < segments.size()) {
+        auto *part = new QLineSeries(chart);
+        part->setPen(first->pen());
+        chart->addSeries(part);
+        for (QAbstractAxis *axis : first->attachedAxes())
+            part->attachAxis(axis);
+        for (QLegendMarker *marker : chart->legend()->markers(part))
+            marker->setVisible(false);
+        parts.append(part);
+    }
+    for (qsizetype i = 0; i < parts.size(); ++i)
+        parts[i]->replace(i < segments.size() ? segments.at(i) : QList<QPointF>());
+}
+
 void LiveChartsView::redraw()
 {
+    const qint64 since = m_history.lastSample().isValid()
+        ? m_history.lastSample().toMSecsSinceEpoch() - LiveHistory::liveWindowMs()
+        : 0;
     // Product series come and go with the products the feed reports.
     const QMap<qint64, RollingSeries> &stock = m_history.stock();
     for (auto it = stock.begin(); it != stock.end(); ++it) {
@@ -163,44 +173,48 @@ void LiveChartsView::redraw()
             const int row = m_products.rowOf(it.key());
             const QString name = row >= 0 ? m_products.row(row).goods.name : QString();
             m_stock.insert(it.key(),
-                           addSeries(m_panels[StockPanel],
-                                     name.isEmpty() ? tr("#%1").arg(it.key())
-                                                    : tr("#%1 %2").arg(it.key()).arg(name),
-                                     productColour(int(m_stock.size()))));
+                           {addSeries(m_panels[StockPanel],
+                                      name.isEmpty() ? tr("#%1").arg(it.key())
+                                                     : tr("#%1 %2").arg(it.key()).arg(name),
+                                      productColour(int(m_stock.size())))});
         }
-        m_stock.value(it.key())->replace(it.value().points());
+        showSegments(m_stock[it.key()], it.value().segments(since));
     }
     double requestMax = 0;
     for (auto it = m_requests.begin(); it != m_requests.end(); ++it) {
         const RollingSeries &series = m_history.requests(it.key());
-        it.value()->replace(series.points());
-        requestMax = qMax(requestMax, series.maximum());
+        showSegments(it.value(), series.segments(since));
+        requestMax = qMax(requestMax, series.maximum(since));
     }
-    m_orders->replace(m_history.orders().points());
-    m_queue->replace(m_history.queueDepth().points());
-    m_deadLetters->replace(m_history.deadLetters().points());
-    m_latencyP50->replace(m_history.latencyP50().points());
-    m_latencyP99->replace(m_history.latencyP99().points());
-    m_orderLagP50->replace(m_history.orderLagP50().points());
-    m_orderLagP99->replace(m_history.orderLagP99().points());
+    showSegments(m_orders, m_history.orders().segments(since));
+    showSegments(m_queue, m_history.queueDepth().segments(since));
+    showSegments(m_deadLetters, m_history.deadLetters().segments(since));
+    showSegments(m_latencyP50, m_history.latencyP50().segments(since));
+    showSegments(m_latencyP99, m_history.latencyP99().segments(since));
+    showSegments(m_orderLagP50, m_history.orderLagP50().segments(since));
+    showSegments(m_orderLagP99, m_history.orderLagP99().segments(since));
     double stockMax = 0;
     for (const RollingSeries &series : stock)
-        stockMax = qMax(stockMax, series.maximum());
+        stockMax = qMax(stockMax, series.maximum(since));
 
     const QList<double> maxima {
         requestMax,
-        m_history.orders().maximum(),
+        m_history.orders().maximum(since),
         stockMax,
-        qMax(m_history.queueDepth().maximum(), m_history.deadLetters().maximum()),
-        m_history.latencyP99().maximum(),
-        m_history.orderLagP99().maximum()};
+        qMax(m_history.queueDepth().maximum(since), m_history.deadLetters().maximum(since)),
+        m_history.latencyP99().maximum(since),
+        m_history.orderLagP99().maximum(since)};
     // Five minutes wide: filling from the left while younger than that (so the first
     // seconds are readable), then scrolling with the newest sample at the right edge.
-    QDateTime start = QDateTime::currentDateTime().addSecs(-5 * 60);
+    QDateTime start = QDateTime::currentDateTime().addMSecs(-LiveHistory::liveWindowMs());
     if (m_history.lastSample().isValid())
-        start = qMax(m_history.firstSample(), m_history.lastSample().addSecs(-5 * 60));
-    const QDateTime end = start.addSecs(5 * 60);
+        start = qMax(m_history.firstSample(),
+                     m_history.lastSample().addMSecs(-LiveHistory::liveWindowMs()));
+    const QDateTime end = start.addMSecs(LiveHistory::liveWindowMs());
     for (int i = 0; i < m_panels.size(); ++i) {
+        // As many time labels as fit the plot's width, so none is elided.
+        const qreal width = m_panels[i].view->chart()->plotArea().width();
+        m_panels[i].time->setTickCount(qBound(2, int(width / 75), 6));
         m_panels[i].time->setRange(start, end);
         // Headroom above the peak, and never a zero-height axis.
         m_panels[i].values->setMax(qMax(5.0, maxima.at(i) * 1.15));
@@ -232,9 +246,27 @@ double LiveChartsView::queuePeak() const
     return peakOf(m_queue);
 }
 
+void LiveChartsView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The plots get their new size once the charts are laid out: fit the labels then.
+    QMetaObject::invokeMethod(this, &LiveChartsView::redraw, Qt::QueuedConnection);
+}
+
 qsizetype LiveChartsView::requestPoints() const
 {
-    return m_requests.value(QStringLiteral("queued"))->count();
+    qsizetype points = 0;
+    for (const QLineSeries *part : m_requests.value(QStringLiteral("queued")))
+        points += part->count();
+    return points;
+}
+
+qsizetype LiveChartsView::requestSegments() const
+{
+    qsizetype segments = 0;
+    for (const QLineSeries *part : m_requests.value(QStringLiteral("queued")))
+        segments += part->count() > 0 ? 1 : 0;
+    return segments;
 }
 
 Status LiveChartsView::saveImages(const QString &directory) const

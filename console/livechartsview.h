@@ -35,11 +35,16 @@ public:
     Status saveImages(const QString &directory) const;
     /// Points the request-outcome chart holds now (for tests and the status bar).
     qsizetype requestPoints() const;
+    /// Stretches the "queued" line is drawn in (more than one after an outage).
+    qsizetype requestSegments() const;
     /// The highest value the orders and queue depth charts show now (for tests).
     double ordersPeak() const;
     double queuePeak() const;
     /// The figures line above the charts.
     QString summaryText() const;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     /// One chart with a time axis and a value axis.
@@ -54,22 +59,25 @@ private:
     Panel makePanel(const QString &title, const QString &valueTitle, const QString &fileName);
     QLineSeries *addSeries(Panel &panel, const QString &name, const QColor &colour);
     void redraw();
+    /// Draws \a segments with \a parts (one series per segment, added as needed).
+    void showSegments(QList<QLineSeries *> &parts, const QList<QList<QPointF>> &segments);
     void updateSummary();
 
     const LiveHistory &m_history;
     const ProductsTableModel &m_products;
     QList<Panel> m_panels;
-    QMap<QString, QLineSeries *> m_requests;
-    QLineSeries *m_orders = nullptr;
-    QLineSeries *m_queue = nullptr;
-    QLineSeries *m_deadLetters = nullptr;
-    QLineSeries *m_latencyP50 = nullptr;
-    QLineSeries *m_latencyP99 = nullptr;
-    QLineSeries *m_orderLagP50 = nullptr;
-    QLineSeries *m_orderLagP99 = nullptr;
+    // Each line is drawn in parts, one per stretch without missing samples.
+    QMap<QString, QList<QLineSeries *>> m_requests;
+    QList<QLineSeries *> m_orders;
+    QList<QLineSeries *> m_queue;
+    QList<QLineSeries *> m_deadLetters;
+    QList<QLineSeries *> m_latencyP50;
+    QList<QLineSeries *> m_latencyP99;
+    QList<QLineSeries *> m_orderLagP50;
+    QList<QLineSeries *> m_orderLagP99;
     QLabel *m_summary = nullptr;
     QTimer *m_summaryTimer = nullptr; ///< so a silent feed is seen going stale
-    QHash<qint64, QLineSeries *> m_stock;
+    QHash<qint64, QList<QLineSeries *>> m_stock;
 };
 
 } // namespace flashsale::console

@@ -3,9 +3,11 @@
 #include "consolesession.h"
 
 #include <QMainWindow>
+#include <QMessageBox>
 
 class QAction;
 class QDockWidget;
+class QLabel;
 class QListWidget;
 class QSplitter;
 
@@ -31,12 +33,20 @@ public:
     /// Connects with the remembered address and token, or asks for them.
     void connectOnStart(const QUrl &url, const QString &token);
 
-    /// Writes the report (files and chart images) of the selected product, or of all
-    /// products when none is selected, into \a directory.
-    Status exportReport(const QString &directory);
+    /// Writes the report (files and print-size charts of the whole watched period) of
+    /// \a goodsId, or of all products when 0, into \a directory.
+    Status exportReport(const QString &directory, qint64 goodsId = 0);
 
     /// Selects \a goodsId in the table if it is listed (false if not).
     bool selectGoods(qint64 goodsId);
+    ProductsView *productsView() const { return m_products; }
+    DegradationPanel *degradationPanel() const { return m_degradation; }
+    /// The address the Connect dialog offers: the one in use, else the remembered one.
+    QUrl addressToOffer() const;
+    /// The window's action with this objectName ("exportSelected", "topUp", ...).
+    QAction *action(const QString &name) const;
+    /// The line above the table saying the figures are not live (hidden while they are).
+    QString staleNotice() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -45,9 +55,13 @@ private:
     void createActions();
     void createMenus();
     void updateActions();
+    void showStale(bool stale, const QDateTime &since);
     void log(const QString &text, bool problem);
     const adminapi::SaleStatus *selectedSale() const;
 
+    /// Asks before a change; Cancel is the default button, \a apply names the other one.
+    bool confirm(QMessageBox::Icon icon, const QString &title, const QString &text,
+                 const QStringList &details, const QString &apply);
     void askConnection();
     void newProduct();
     void editProduct();
@@ -55,7 +69,7 @@ private:
     void topUp();
     void tuneRate();
     void setDegradation(bool site, bool on);
-    void exportReportInteractive();
+    void exportReportInteractive(bool all);
     void showShortcuts();
 
     ConsoleSession m_session;
@@ -67,11 +81,13 @@ private:
     QDockWidget *m_activityDock = nullptr;
     QListWidget *m_activity = nullptr;
     ConnectionIndicator *m_indicator = nullptr;
+    QLabel *m_staleBanner = nullptr;
 
     QAction *m_connect = nullptr;
     QAction *m_disconnect = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_export = nullptr;
+    QAction *m_exportAll = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_newProduct = nullptr;
     QAction *m_editProduct = nullptr;
@@ -83,6 +99,7 @@ private:
     QAction *m_tripProduct = nullptr;
     QAction *m_resetProduct = nullptr;
     QAction *m_find = nullptr;
+    QAction *m_stateFilter = nullptr;
     QAction *m_focusTable = nullptr;
     QAction *m_toggleCharts = nullptr;
     QAction *m_shortcuts = nullptr;

@@ -4,6 +4,7 @@
 
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -19,7 +20,9 @@ QDoubleSpinBox *moneyBox(qint64 cents, QWidget *parent)
 {
     auto *box = new QDoubleSpinBox(parent);
     box->setDecimals(2);
-    box->setRange(0, 10'000'000);
+    // Wider than the server takes, so a too-large price is said, not silently capped.
+    box->setRange(0, 100'000'000'000.0);
+    box->setGroupSeparatorShown(true);
     box->setValue(double(cents) / 100.0);
     return box;
 }
@@ -38,7 +41,12 @@ ProductDialog::ProductDialog(const adminapi::Goods &goods, QWidget *parent)
     m_price = moneyBox(goods.priceCents, this);
     m_flashPrice = moneyBox(goods.flashPriceCents, this);
     m_faults = new QLabel(this);
-    m_faults->setStyleSheet(QStringLiteral("color: #b3261e"));
+    m_faults->setObjectName(QStringLiteral("faults"));
+    m_faults->setTextFormat(Qt::RichText);
+    m_faults->setWordWrap(true);
+    // Room for the messages from the start: the dialog does not jump as they come and go.
+    m_faults->setMinimumHeight(QFontMetrics(m_faults->font()).lineSpacing() * 3 + 4);
+    m_faults->setAlignment(Qt::AlignLeft | Qt::AlignTop);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_ok = buttons->button(QDialogButtonBox::Ok);
@@ -76,8 +84,14 @@ adminapi::Goods ProductDialog::goods() const
 void ProductDialog::check()
 {
     const QStringList faults = goodsFaults(goods());
-    m_faults->setText(faults.join(u'\n'));
-    m_faults->setVisible(!faults.isEmpty());
+    QStringList lines;
+    for (const QString &fault : faults)
+        lines.append(
+            QStringLiteral("<span style='color:#b3261e'>%1</span>").arg(fault.toHtmlEscaped()));
+    for (const QString &warning : goodsWarnings(goods()))
+        lines.append(
+            QStringLiteral("<span style='color:#8a5a00'>%1</span>").arg(warning.toHtmlEscaped()));
+    m_faults->setText(lines.join(QStringLiteral("<br>")));
     m_ok->setEnabled(faults.isEmpty());
 }
 

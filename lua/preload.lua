@@ -1,16 +1,16 @@
 -- preload: loads or tops up a sale's stock.
 -- KEYS: 1 stock, 2 total, 3 soldout
 -- ARGV: 1 mode ("load" or "topup"), 2 units (load >= 0, topup > 0), 3 goodsId, 4 event channel
--- Returns {code, stock}: 1 loaded, 2 already live (a load never overwrites live stock: a
--- restart or a second instance must not reset a running sale), 3 topped up, 4 no such
--- sale (top-up before any load).
+-- Returns {code, stock}: 1 loaded, 2 already live (a load replaces stock only while none of
+-- it is handed out, stock = total: a unit reserved or sold must never be loaded again), 3
+-- topped up, 4 no such sale (top-up before any load).
 local units = tonumber(ARGV[2])
 if not units or units < 0 or units ~= math.floor(units) then
     return redis.error_reply('ERR preload: units must be a non-negative integer')
 end
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == 'load' then
-    if current then
+    if current and current ~= redis.call('GET', KEYS[2]) then
         return {2, tonumber(current)}
     end
     redis.call('SET', KEYS[1], units)

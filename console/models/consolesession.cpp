@@ -1,5 +1,7 @@
 #include "consolesession.h"
 
+#include "activitytext.h"
+#include "schedulechange.h"
 #include "validation.h"
 
 #include <QLoggingCategory>
@@ -14,8 +16,16 @@ ConsoleSession::ConsoleSession(QObject *parent)
     : QObject(parent)
 {
     m_clockTimer.setInterval(1000);
-    connect(&m_clockTimer, &QTimer::timeout, this, [this] { m_products.setNow(serverNow()); });
+    connect(&m_clockTimer, &QTimer::timeout, this, [this] {
+        // Stale figures stay at the moment they were last true.
+        if (!m_stale)
+            m_products.setNow(serverNow());
+    });
     m_clockTimer.start();
+    m_staleTimer.setInterval(500);
+    connect(&m_staleTimer, &QTimer::timeout, this, &ConsoleSession::checkStale);
+    m_staleTimer.start();
+    connect(&m_client, &AdminClient::liveChanged, this, &ConsoleSession::checkStale);
     m_refreshTimer.setInterval(15'000);
     connect(&m_refreshTimer, &QTimer::timeout, &m_client, &AdminClient::fetchSales);
 
@@ -28,6 +38,7 @@ ConsoleSession::ConsoleSession(QObject *parent)
         } else {
             m_refreshTimer.stop();
         }
+        checkStale();
     });
     connect(&m_client, &AdminClient::goodsListed, this,
             [this](const QList<adminapi::Goods> &goods) {
@@ -64,16 +75,23 @@ ConsoleSession::ConsoleSession(QObject *parent)
             });
     connect(&m_client, &AdminClient::saleUpdated, this, [this](const adminapi::SaleStatus &sale) {
         m_updatedAt.insert(sale.goodsId, serverNow());
+        const int row = m_products.rowOf(sale.goodsId);
+        adminapi::SaleStatus before;
+        if (row >= 0)
+            before = m_products.row(row).sale;
         m_products.upsertSale(sale);
+        Q_EMIT done(describeSaleUpdate(before, sale));
     });
     connect(&m_client, &AdminClient::degradationReceived, this, &ConsoleSession::applyDegradation);
     connect(&m_client, &AdminClient::liveStats, this, [this](const adminapi::Stats &stats) {
+        m_lastLiveAt = QDateTime::currentDateTimeUtc();
         m_history.append(stats);
         m_products.applyLive(stats);
         if (stats.breakers != m_breakers) {
             m_breakers = stats.breakers;
             Q_EMIT breakersChanged(m_breakers);
         }
+        checkStale();
     });
     connect(&m_client, &AdminClient::requestFailed, this, &ConsoleSession::failed);
 }
@@ -85,8 +103,49 @@ QDateTime ConsoleSession::serverNow() const
 
 void ConsoleSession::connectToServer(const QUrl &baseUrl, const QString &token)
 {
-    m_history.clear();
+    // One server, however it is written: "http://host:8081" and "http://host:8081/".
+    QString path = baseUrl.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    const QString address = QStringLiteral("%1://%2:%3%4")
+                                .arg(baseUrl.scheme().toLower(), baseUrl.host().toLower())
+                                .arg(baseUrl.port(baseUrl.scheme() == u"https" ? 443 : 80))
+                                .arg(path);
+    if (address != m_historyAddress) {
+        m_history.clear();
+        m_lastLiveAt = {};
+        m_historyAddress = address;
+    }
+    m_address = baseUrl;
+    m_token = token;
     m_client.connectToServer(baseUrl, token);
+}
+
+bool ConsoleSession::canRefresh() const
+{
+    return m_client.state() != AdminClient::State::Disconnected || !m_token.isEmpty();
+}
+
+void ConsoleSession::setStaleAfter(int ms)
+{
+    m_staleAfterMs = ms;
+    m_staleTimer.setInterval(qBound(20, ms / 4, 500));
+}
+
+void ConsoleSession::checkStale()
+{
+    const bool current = m_client.state() == AdminClient::State::Connected && m_client.isLive()
+        && m_lastLiveAt.isValid()
+        && m_lastLiveAt.msecsTo(QDateTime::currentDateTimeUtc()) <= m_staleAfterMs;
+    // Nothing shown yet (never live): nothing to mark.
+    const bool stale = !current && m_lastLiveAt.isValid();
+    if (stale == m_stale)
+        return;
+    m_stale = stale;
+    if (!stale)
+        m_products.setNow(serverNow());
+    m_products.setStaleSince(stale ? m_lastLiveAt : QDateTime());
+    Q_EMIT staleChanged(stale, m_lastLiveAt);
 }
 
 void ConsoleSession::disconnectFromServer()
@@ -96,8 +155,13 @@ void ConsoleSession::disconnectFromServer()
 
 void ConsoleSession::refresh()
 {
-    m_client.fetchGoods();
-    m_client.fetchDegradation();
+    if (m_client.state() == AdminClient::State::Connected) {
+        m_client.fetchGoods();
+        m_client.fetchDegradation();
+    } else if (m_address.isValid() && !m_token.isEmpty()) {
+        // Unreachable, refused or given up: try now rather than at the next retry.
+        m_client.connectToServer(m_address, m_token);
+    }
 }
 
 QStringList ConsoleSession::createProduct(const adminapi::Goods &goods)
@@ -120,7 +184,15 @@ QStringList ConsoleSession::updateProduct(const adminapi::Goods &goods)
 
 QStringList ConsoleSession::scheduleSale(qint64 goodsId, const adminapi::SaleSchedule &schedule)
 {
-    QStringList faults = scheduleFaults(schedule, serverNow());
+    const QDateTime now = serverNow();
+    adminapi::SaleStatus current;
+    current.goodsId = goodsId;
+    if (const int row = m_products.rowOf(goodsId); row >= 0)
+        current = m_products.row(row).sale;
+    // What the sale's stage keeps (the server refuses the rest with 409 locked).
+    const ScheduleChange change = describeScheduleChange(current, schedule, now);
+    QStringList faults =
+        scheduleFaults(schedule, now, change.revealLocked, change.startLocked) + change.faults;
     if (faults.isEmpty()) {
         qCInfo(lcConsole) << "scheduling sale" << goodsId << "with stock" << schedule.stock;
         m_client.scheduleSale(goodsId, schedule);
@@ -157,7 +229,14 @@ QStringList ConsoleSession::setDegradation(std::optional<qint64> goodsId, bool o
 
 void ConsoleSession::applyDegradation(const adminapi::Degradation &degradation)
 {
-    const bool siteChanged = degradation.site.on != m_degradation.site.on;
+    QHash<qint64, QString> names;
+    for (const ProductsTableModel::Row &row : m_products.rows())
+        names.insert(row.goods.goodsId, row.goods.name);
+    // Product trips and resets are logged like the site's (the first answer only sets the
+    // scene, unless something is on).
+    const QStringList changes = describeDegradationChange(
+        m_degradationKnown ? m_degradation : adminapi::Degradation {}, degradation, names);
+    m_degradationKnown = true;
     m_degradation = degradation;
     QList<qint64> ids; // setDegraded() changes the rows: do not iterate them meanwhile
     for (const ProductsTableModel::Row &row : m_products.rows())
@@ -169,9 +248,8 @@ void ConsoleSession::applyDegradation(const adminapi::Degradation &degradation)
         else
             m_products.setDegraded(id, s.on, s.message);
     }
-    if (siteChanged)
-        Q_EMIT done(degradation.site.on ? tr("Site degraded: buys answer 503")
-                                        : tr("Site degradation reset"));
+    for (const QString &change : changes)
+        Q_EMIT done(change);
     Q_EMIT degradationChanged(degradation);
 }
 

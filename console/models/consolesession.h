@@ -29,11 +29,26 @@ public:
     /// Breaker states from the newest live message (name -> closed/open/half_open).
     const QMap<QString, QString> &breakers() const { return m_breakers; }
 
-    /// Connects and keeps the connection up; the models fill in as answers arrive.
+    /// Connects and keeps the connection up; the models fill in as answers arrive. The live
+    /// history belongs to the address: connecting to the same one again (say, after a wrong
+    /// token) keeps it, another address starts a new one.
     void connectToServer(const QUrl &baseUrl, const QString &token);
     void disconnectFromServer();
-    /// Lists products, sales and kill switches again.
+    /// The address connected to (or being retried), empty before the first connect.
+    QUrl address() const { return m_address; }
+    /// Lists products, sales and kill switches again; while the server is unreachable, tries
+    /// to reach it now instead of at the next retry.
     void refresh();
+    /// True when refresh() does something: a connection is wanted.
+    bool canRefresh() const;
+
+    /// True while what the models show is not current: the live feed is down or silent for
+    /// longer than the stale delay, or the connection is lost. Only once something was shown.
+    bool isStale() const { return m_stale; }
+    /// When the last live message arrived (local clock; invalid before the first).
+    QDateTime staleSince() const { return m_lastLiveAt; }
+    /// After this long without a live message the figures count as stale (default 3 s).
+    void setStaleAfter(int ms);
 
     /// The server's clock: the local clock corrected by the offset seen in /admin/sales.
     QDateTime serverNow() const;
@@ -56,10 +71,14 @@ Q_SIGNALS:
     /// Something failed; \a operation says what, \a error why.
     void failed(const QString &operation, const QString &error);
     void degradationChanged(const flashsale::adminapi::Degradation &degradation);
+    /// The figures became stale (\a stale, with the time of the last live message) or
+    /// current again.
+    void staleChanged(bool stale, const QDateTime &since);
     void breakersChanged(const QMap<QString, QString> &breakers);
 
 private:
     void applyDegradation(const adminapi::Degradation &degradation);
+    void checkStale();
 
     adminapi::AdminClient m_client;
     ProductsTableModel m_products;
@@ -68,7 +87,15 @@ private:
     QMap<QString, QString> m_breakers;
     QTimer m_clockTimer;
     QTimer m_refreshTimer;
+    QTimer m_staleTimer;
     qint64 m_clockOffsetMs = 0; ///< server clock minus local clock
+    QUrl m_address; ///< where connectToServer() pointed last
+    QString m_token; ///< its token, for refresh() while unreachable
+    QString m_historyAddress; ///< the address the live history was watched at
+    QDateTime m_lastLiveAt; ///< local time of the newest live message
+    int m_staleAfterMs = 3000;
+    bool m_stale = false;
+    bool m_degradationKnown = false; ///< m_degradation came from the server
     QHash<qint64, QDateTime> m_updatedAt; ///< server time each sale's last update arrived
 };
 

@@ -9,14 +9,18 @@
 
 namespace flashsale::console {
 
-/// What the live charts show: the last five minutes of the 1 Hz feed as rolling series
-/// (requests per second by outcome, orders per second, queue depth, stock left per product),
-/// and running totals since the console started watching, for the report.
+/// What the live charts and the report show: the 1 Hz feed as series kept for the whole
+/// watched period (up to a day: requests per second by outcome, orders per second, queue
+/// depth, stock left per product; the charts show the last liveWindowMs() of it, the report
+/// all of it), and running totals since the console started watching this server.
 class LiveHistory : public QObject
 {
     Q_OBJECT
 public:
-    explicit LiveHistory(qint64 windowMs = 5 * 60 * 1000, QObject *parent = nullptr);
+    explicit LiveHistory(qint64 windowMs = 24 * 60 * 60 * 1000, QObject *parent = nullptr);
+
+    /// What the live charts show: the last five minutes.
+    static constexpr qint64 liveWindowMs() { return 5 * 60 * 1000; }
 
     /// Takes one live message; ignored (false) if older than the newest one.
     bool append(const adminapi::Stats &stats);

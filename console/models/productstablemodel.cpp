@@ -1,5 +1,7 @@
 #include "productstablemodel.h"
 
+#include "timeformat.h"
+
 #include <QLocale>
 
 namespace flashsale::console {
@@ -8,11 +10,13 @@ namespace {
 
 QString formatTime(const QDateTime &time)
 {
-    if (!time.isValid())
-        return QStringLiteral("-");
-    // Operators plan in their own time zone; the API speaks UTC.
-    return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    // Operators plan in their own time zone, shown with it; the API speaks UTC.
+    return formatLocalTime(time);
 }
+
+// Stale rows: readable, but plainly not live.
+const QColor kStaleText(0x75, 0x75, 0x75);
+const QColor kStaleBackground(0xe0, 0xe0, 0xe0);
 
 } // namespace
 
@@ -73,13 +77,20 @@ QVariant ProductsTableModel::data(const QModelIndex &index, int role) const
         return int(deriveState(row.sale, now()));
     case Qt::BackgroundRole:
         if (index.column() == StateColumn)
-            return stateColor(deriveState(row.sale, now()));
+            return isStale() ? kStaleBackground : stateColor(deriveState(row.sale, now()));
+        return {};
+    case Qt::ForegroundRole:
+        if (isStale())
+            return kStaleText;
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == NameColumn || index.column() == StateColumn)
             return int(Qt::AlignLeft | Qt::AlignVCenter);
         return int(Qt::AlignRight | Qt::AlignVCenter);
     case Qt::ToolTipRole:
+        if (isStale())
+            return tr("No live data since %1: these are the last figures received")
+                .arg(formatLocalTime(m_staleSince));
         if (index.column() == StateColumn && row.sale.degraded)
             return tr("Shoppers see: %1").arg(row.sale.degradedMessage);
         if (index.column() == NameColumn)
@@ -117,11 +128,16 @@ QVariant ProductsTableModel::display(const Row &row, int column) const
     case EndColumn:
         return formatTime(s.endAt);
     case StateColumn:
+        if (isStale())
+            return tr("%1 (as of %2)")
+                .arg(stateLabel(deriveState(s, now())), formatLocalClock(m_staleSince));
         return stateLabel(deriveState(s, now()));
     case NextEventColumn: {
         const NextEvent next = nextEvent(s, now());
         if (!next.at.isValid())
             return QStringLiteral("-");
+        if (isStale())
+            return tr("%1 at %2").arg(next.label, formatLocalTime(next.at));
         return tr("%1 in %2").arg(next.label, formatCountdown(now().secsTo(next.at)));
     }
     case RateColumn:
@@ -234,6 +250,13 @@ QVariant ProductsTableModel::headerData(int section, Qt::Orientation orientation
         return tr("Accepted/s");
     }
     return {};
+}
+
+void ProductsTableModel::setStaleSince(const QDateTime &since)
+{
+    m_staleSince = since;
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
 int ProductsTableModel::rowOf(qint64 goodsId) const

@@ -74,6 +74,11 @@ public:
     /// Marks which products have their kill switch on (site-wide marks them all).
     void setDegraded(qint64 goodsId, bool on, const QString &message);
 
+    /// Marks every row as last known at \a since (greyed, the state saying since when);
+    /// invalid: the figures are live.
+    void setStaleSince(const QDateTime &since);
+    bool isStale() const { return m_staleSince.isValid(); }
+
     /// The time states and countdowns are derived at (the wall clock if never set).
     QDateTime now() const;
     /// Moves the model's clock: states and countdowns are refreshed.
@@ -93,6 +98,7 @@ private:
 
     QList<Row> m_rows;
     QDateTime m_now; ///< invalid: use the wall clock
+    QDateTime m_staleSince; ///< invalid: live
 };
 
 /// "12.34" from 1234 cents.

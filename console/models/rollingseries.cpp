@@ -1,5 +1,7 @@
 #include "rollingseries.h"
 
+#include <algorithm>
+
 namespace flashsale::console {
 
 namespace {
@@ -37,11 +39,37 @@ double RollingSeries::latest() const
     return m_points.isEmpty() ? 0 : m_points.constLast().y();
 }
 
-double RollingSeries::maximum() const
+namespace {
+qsizetype firstAtOrAfter(const QList<QPointF> &points, qint64 sinceMs)
+{
+    const auto it = std::lower_bound(points.cbegin(), points.cend(), double(sinceMs),
+                                     [](const QPointF &p, double x) { return p.x() < x; });
+    return it - points.cbegin();
+}
+} // namespace
+
+QList<QPointF> RollingSeries::pointsSince(qint64 sinceMs) const
+{
+    return m_points.mid(firstAtOrAfter(m_points, sinceMs));
+}
+
+QList<QList<QPointF>> RollingSeries::segments(qint64 sinceMs) const
+{
+    QList<QList<QPointF>> segments;
+    for (qsizetype i = firstAtOrAfter(m_points, sinceMs); i < m_points.size(); ++i) {
+        const QPointF &p = m_points.at(i);
+        if (segments.isEmpty() || p.x() - segments.constLast().constLast().x() > double(gapMs()))
+            segments.append(QList<QPointF>());
+        segments.last().append(p);
+    }
+    return segments;
+}
+
+double RollingSeries::maximum(qint64 sinceMs) const
 {
     double max = 0;
-    for (const QPointF &p : m_points)
-        max = qMax(max, p.y());
+    for (qsizetype i = firstAtOrAfter(m_points, sinceMs); i < m_points.size(); ++i)
+        max = qMax(max, m_points.at(i).y());
     return max;
 }
 

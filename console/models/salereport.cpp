@@ -1,6 +1,7 @@
 #include "salereport.h"
 
 #include "jsonfields.h"
+#include "timeformat.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -109,21 +110,21 @@ QString SaleReport::toCsv() const
 
 QString SaleReport::toText() const
 {
-    QString text =
-        QStringLiteral("Flash sale report, %1\n").arg(adminapi::formatTime(m_generatedAt));
+    // For people: local time with its zone (report.json and products.csv keep UTC).
+    QString text = QStringLiteral("Flash sale report, %1\n").arg(formatLocalTime(m_generatedAt));
     if (m_samples > 0)
         text += QStringLiteral("Watched live from %1 to %2 (%3 samples)\n")
-                    .arg(adminapi::formatTime(m_watchedFrom), adminapi::formatTime(m_watchedUntil))
+                    .arg(formatLocalTime(m_watchedFrom), formatLocalTime(m_watchedUntil))
                     .arg(m_samples);
     else
         text += QStringLiteral("No live traffic was watched.\n");
-    text += QStringLiteral("\nRequests by outcome while watched (peak %1/s):\n")
+    text += QStringLiteral("\nRequests by outcome while watched, whole site (peak %1/s):\n")
                 .arg(m_peakRequests, 0, 'f', 1);
     for (const QString &outcome : adminapi::Stats::outcomes())
         text += QStringLiteral("  %1 %2\n")
                     .arg(outcome, -14)
                     .arg(qint64(std::round(m_outcomeTotals.value(outcome))));
-    text += QStringLiteral("Orders created while watched: %1\n\n")
+    text += QStringLiteral("Orders created while watched, whole site: %1\n\n")
                 .arg(qint64(std::round(m_ordersTotal)));
     text += QStringLiteral("Products:\n");
     for (const ProductsTableModel::Row &row : m_rows) {

@@ -10,16 +10,18 @@ SaleState deriveState(const adminapi::SaleStatus &sale, const QDateTime &now)
         return SaleState::Draft;
     if (now >= sale.endAt)
         return SaleState::Ended;
-    // The kill switch matters only while the sale can still be bought from.
+    // Sold out says more than the kill switch: nothing could be bought anyway.
+    const QDateTime revealAt = sale.revealAt.isValid() ? sale.revealAt : sale.startAt;
+    if (now >= sale.startAt && sale.stockLeft <= 0)
+        return SaleState::SoldOut;
+    // The kill switch (the product's own or the site's) matters while the sale can still
+    // be bought from.
     if (sale.degraded)
         return SaleState::Degraded;
-    const QDateTime revealAt = sale.revealAt.isValid() ? sale.revealAt : sale.startAt;
     if (now < revealAt)
         return SaleState::Scheduled;
     if (now < sale.startAt)
         return SaleState::Revealed;
-    if (sale.stockLeft <= 0)
-        return SaleState::SoldOut;
     return SaleState::Live;
 }
 

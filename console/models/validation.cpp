@@ -13,7 +13,8 @@ QString tr(const char *text)
 
 } // namespace
 
-QStringList scheduleFaults(const adminapi::SaleSchedule &schedule, const QDateTime &now)
+QStringList scheduleFaults(const adminapi::SaleSchedule &schedule, const QDateTime &now,
+                           bool revealKept, bool startKept)
 {
     QStringList faults;
     const bool timesValid =
@@ -27,9 +28,9 @@ QStringList scheduleFaults(const adminapi::SaleSchedule &schedule, const QDateTi
             faults.append(tr("The sale must end after it starts."));
         // Whole seconds: the editors show seconds, and "now" moves while the dialog is open.
         const QDateTime floorNow = now.addMSecs(-(now.time().msec()));
-        if (schedule.revealAt < floorNow)
+        if (!revealKept && schedule.revealAt < floorNow)
             faults.append(tr("The reveal time is in the past."));
-        if (schedule.startAt < floorNow)
+        if (!startKept && schedule.startAt < floorNow)
             faults.append(tr("The start time is in the past."));
         if (schedule.endAt <= floorNow)
             faults.append(tr("The end time is in the past."));
@@ -66,9 +67,24 @@ QStringList goodsFaults(const adminapi::Goods &goods)
         faults.append(tr("The price cannot be negative."));
     if (goods.flashPriceCents < 0)
         faults.append(tr("The flash price cannot be negative."));
+    if (goods.priceCents > kMaxPriceCents)
+        faults.append(tr("The price is above the largest the server takes (10000000000.00)."));
+    if (goods.flashPriceCents > kMaxPriceCents)
+        faults.append(
+            tr("The flash price is above the largest the server takes (10000000000.00)."));
     if (goods.flashPriceCents > goods.priceCents)
         faults.append(tr("The flash price is above the normal price."));
     return faults;
+}
+
+QStringList goodsWarnings(const adminapi::Goods &goods)
+{
+    QStringList warnings;
+    if (goods.priceCents == 0)
+        warnings.append(tr("The price is 0.00."));
+    if (goods.flashPriceCents == 0)
+        warnings.append(tr("The flash price is 0.00: the product is given away."));
+    return warnings;
 }
 
 } // namespace flashsale::console

@@ -141,7 +141,8 @@ Result<std::optional<SaleRecord>> findSale(QSqlDatabase &db, qint64 goodsId)
 }
 
 Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
-                                               const sale::SaleSchedule &schedule, qint64 nowMs)
+                                               const sale::SaleSchedule &schedule, qint64 nowMs,
+                                               bool replaceStock)
 {
     using R = Result<std::optional<SaleRecord>>;
     const R current = findSale(db, goodsId);
@@ -152,12 +153,20 @@ Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
     if (secret.isEmpty() || (before.schedule && before.schedule->endAtMs <= nowMs))
         secret = sale::PathSigner::generateSecret();
     QSqlQuery q(db);
-    q.prepare(
-        QStringLiteral("UPDATE miaosha_goods SET stock = ?, preloaded_stock = ?, reveal_at = ?, "
-                       "start_at = ?, end_at = ?, rate_per_second = ?, burst = ?, path_secret = ?, "
-                       "challenge_bits = ?, version = version + 1 WHERE goods_id = ?"));
-    q.addBindValue(schedule.stock);
-    q.addBindValue(schedule.stock);
+    if (replaceStock) {
+        q.prepare(QStringLiteral(
+            "UPDATE miaosha_goods SET stock = ?, preloaded_stock = ?, reveal_at = ?, "
+            "start_at = ?, end_at = ?, rate_per_second = ?, burst = ?, path_secret = ?, "
+            "challenge_bits = ?, version = version + 1 WHERE goods_id = ?"));
+        q.addBindValue(schedule.stock);
+        q.addBindValue(schedule.stock);
+    } else {
+        // Orders are taking units from this stock: it is only ever topped up.
+        q.prepare(
+            QStringLiteral("UPDATE miaosha_goods SET reveal_at = ?, start_at = ?, end_at = ?, "
+                           "rate_per_second = ?, burst = ?, path_secret = ?, challenge_bits = ?, "
+                           "version = version + 1 WHERE goods_id = ?"));
+    }
     q.addBindValue(utc(schedule.revealAtMs));
     q.addBindValue(utc(schedule.startAtMs));
     q.addBindValue(utc(schedule.endAtMs));

@@ -27,10 +27,12 @@ Result<QList<SaleRecord>> listSales(QSqlDatabase &db);
 /// One product with its sale; empty when there is none.
 Result<std::optional<SaleRecord>> findSale(QSqlDatabase &db, qint64 goodsId);
 
-/// Schedules (or reschedules) the sale of \a goodsId: stock, times, rate. A new secret
-/// for the buy path is made unless the sale already has one and has not ended.
+/// Schedules (or reschedules) the sale of \a goodsId: times, rate, and the stock when
+/// \a replaceStock (else the stock columns stay: see SaleEditRules). A new secret for the
+/// buy path is made unless the sale already has one and has not ended.
 Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
-                                               const sale::SaleSchedule &schedule, qint64 nowMs);
+                                               const sale::SaleSchedule &schedule, qint64 nowMs,
+                                               bool replaceStock);
 /// Adds \a add units to the stock of a scheduled sale.
 Result<std::optional<SaleRecord>> addStock(QSqlDatabase &db, qint64 goodsId, qint64 add);
 Result<std::optional<SaleRecord>> setRate(QSqlDatabase &db, qint64 goodsId, double ratePerSecond,

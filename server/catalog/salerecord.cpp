@@ -18,6 +18,22 @@ sale::SalePhase SaleRecord::phaseAt(qint64 nowMs, bool soldOut) const
     return schedule->phaseAt(nowMs, soldOut);
 }
 
+SaleEditRules SaleRecord::editRules(qint64 nowMs) const
+{
+    SaleEditRules::Current current;
+    current.scheduled = schedule.has_value();
+    if (schedule) {
+        current.revealAtMs = schedule->revealAtMs;
+        current.startAtMs = schedule->startAtMs;
+        current.endAtMs = schedule->endAtMs;
+    }
+    current.preloadedStock = preloadedStock;
+    // Orders take units from the database's stock; a unit still reserved in Redis is
+    // guarded by the preload script, which never replaces stock it has handed out.
+    current.stockTaken = ordersCreated > 0 || databaseStock != preloadedStock;
+    return SaleEditRules(current, nowMs);
+}
+
 QJsonObject SaleRecord::toShopperJson(qint64 nowMs, bool soldOut) const
 {
     QJsonObject json = goods.toJson();

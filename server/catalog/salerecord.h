@@ -2,6 +2,7 @@
 
 #include "goods.h"
 #include "pathsigner.h"
+#include "saleeditrules.h"
 #include "saleschedule.h"
 
 #include <optional>
@@ -23,6 +24,9 @@ struct SaleRecord
 
     /// The phase at \a nowMs (Draft without a schedule).
     sale::SalePhase phaseAt(qint64 nowMs, bool soldOut) const;
+
+    /// What a PUT /admin/sales/{goodsId} may still change at \a nowMs.
+    SaleEditRules editRules(qint64 nowMs) const;
 
     /// `Sale` of docs/api.md, for shoppers (never the secret).
     QJsonObject toShopperJson(qint64 nowMs, bool soldOut) const;

@@ -38,6 +38,7 @@ namespace flashsale::http {
 
 using StatusCode = QHttpServerResponse::StatusCode;
 using catalog::SaleRecord;
+using flashsale::SaleEditRules;
 
 namespace {
 
@@ -593,9 +594,26 @@ void AdminApi::install(QHttpServer &server) const
             runAdmin(ctx, self, std::move(responder), actorOf(request),
                      QStringLiteral("sale.schedule"), QString::number(goodsId), scheduleJson(s),
                      [s, goodsId](QSqlDatabase &db) {
+                         const auto before = catalog::catalogstore::findSale(db, goodsId);
+                         if (!before || !before.value())
+                             return fromSale(before, goodsId);
+                         // What may still change depends on where the sale stands: a live
+                         // sale keeps its reveal, start and stock (docs/api.md).
+                         const qint64 now = nowMs();
+                         const SaleEditRules rules = before.value()->editRules(now);
+                         const QStringList faults =
+                             rules.faults({s.revealAtMs, s.startAtMs, s.endAtMs, s.stock});
+                         if (!faults.isEmpty())
+                             return failed(409, QStringLiteral("locked"),
+                                           QStringLiteral("Sale %1 is %2: %3.")
+                                               .arg(goodsId)
+                                               .arg(SaleEditRules::stageName(rules.stage()),
+                                                    faults.join(QStringLiteral("; "))));
+                         const bool replaceStock = !rules.stockLocked();
                          AdminOutcome o = fromSale(
-                             catalog::catalogstore::scheduleSale(db, goodsId, s, nowMs()), goodsId);
-                         o.preload = s.stock;
+                             catalog::catalogstore::scheduleSale(db, goodsId, s, now, replaceStock),
+                             goodsId);
+                         o.preload = replaceStock ? s.stock : -1;
                          return o;
                      });
         }));

@@ -22,7 +22,8 @@ public:
     /// One shopper's attempt at one unit (the buy path's step 6).
     void reserve(qint64 goodsId, qint64 userId, QObject *context,
                  std::function<void(const ReserveOutcome &)> done) const;
-    /// First load of a sale's stock; never overwrites live stock (AlreadyLive).
+    /// Loads a sale's stock, replacing a stock none of which is handed out yet; a stock with
+    /// units reserved or sold is kept (AlreadyLive).
     void preload(qint64 goodsId, qint64 stock, QObject *context,
                  std::function<void(const PreloadOutcome &)> done) const;
     /// Adds \a units (> 0) to a live sale and reopens it if it was sold out.

@@ -2,12 +2,17 @@
 // through it reaches Redis, PostgreSQL and the shoppers' API. Widgets run offscreen.
 #include "consolesession.h"
 #include "database.h"
+#include "jsonfields.h"
 #include "livechartsview.h"
 #include "mainwindow.h"
+#include "salestate.h"
+#include "schedulechange.h"
+#include "scheduledialog.h"
 #include "serverprocess.h"
 #include "testservices.h"
 
 #include <QApplication>
+#include <QDateTimeEdit>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -17,7 +22,9 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTest>
@@ -150,6 +157,23 @@ private:
             return false;
         }
         return true;
+    }
+
+    /// Waits until the console's table derives \a state for \a goodsId.
+    static bool waitForState(ConsoleSession &session, qint64 goodsId, SaleState state)
+    {
+        return QTest::qWaitFor(
+            [&] {
+                const int row = session.products().rowOf(goodsId);
+                return row >= 0
+                    && deriveState(session.products().row(row).sale, session.serverNow()) == state;
+            },
+            15'000);
+    }
+
+    const adminapi::SaleStatus &saleOf(ConsoleSession &session, qint64 goodsId)
+    {
+        return session.products().row(session.products().rowOf(goodsId)).sale;
     }
 
     bool connectSession(ConsoleSession &session)
@@ -320,6 +344,119 @@ private Q_SLOTS:
         QVERIFY(degradation.wait(10'000));
     }
 
+    void reschedulingALiveSaleKeepsItLiveAsTheDialogSays()
+    {
+        ConsoleSession session;
+        QVERIFY(connectSession(session));
+        const qint64 id = createProduct(session, QStringLiteral("Live-edited kettle"));
+        QVERIFY(id > 0);
+        QVERIFY(schedule(session, id, 20, 1));
+        QVERIFY(waitForState(session, id, SaleState::Live));
+        // A shopper buys a unit: the sale has sold stock, as in a real event.
+        const QString token = shopperToken(QStringLiteral("live-edit-shopper"));
+        const HttpResult path =
+            request("GET", shopper(QStringLiteral("/api/sales/%1/path").arg(id)), {}, token);
+        QCOMPARE(path.status, 200);
+        const HttpResult bought =
+            request("POST",
+                    shopper(QStringLiteral("/api/sales/%1/%2/orders")
+                                .arg(id)
+                                .arg(path.body.value(QStringLiteral("path")).toString())),
+                    {}, token);
+        QCOMPARE(bought.status, 202);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            saleOf(session, id).ordersCreated == 1 && saleOf(session, id).stockLeft == 19, 15'000);
+        const adminapi::SaleStatus before = saleOf(session, id);
+
+        // The operator opens the schedule dialog on the live sale and moves its end.
+        ScheduleDialog dialog(before, session);
+        QCOMPARE(dialog.endEdit()->dateTime().toUTC().toSecsSinceEpoch(),
+                 before.endAt.toSecsSinceEpoch());
+        QVERIFY(!dialog.startEdit()->isEnabled());
+        QVERIFY(!dialog.stockEdit()->isEnabled());
+        QVERIFY(dialog.cancelButton()->isDefault());
+        const QDateTime newEnd = dialog.endEdit()->dateTime().addSecs(1800);
+        dialog.endEdit()->setDateTime(newEnd);
+        QVERIFY(dialog.okButton()->isEnabled());
+        const ScheduleChange said = dialog.change();
+        QVERIFY2(said.headline.contains(u"stays live"), qPrintable(said.headline));
+        const QString changes = said.changes.join(u'\n');
+        QVERIFY2(changes.contains(u"Stock: untouched") && changes.contains(u"End: moves from")
+                     && changes.contains(u"Start: stays"),
+                 qPrintable(changes));
+
+        QSignalSpy updated(&session.client(), &AdminClient::saleUpdated);
+        QSignalSpy failed(&session, &ConsoleSession::failed);
+        QVERIFY(session.scheduleSale(id, dialog.schedule()).isEmpty());
+        QVERIFY2(updated.wait(10'000),
+                 qPrintable(failed.isEmpty() ? QString() : failed.first().at(1).toString()));
+
+        // What the server holds, read by someone else, is what the dialog said.
+        const HttpResult after = request(
+            "GET", QUrl(m_server.adminUrl().toString() + QStringLiteral("/admin/sales/%1").arg(id)),
+            {}, kToken);
+        QCOMPARE(after.status, 200);
+        const auto field = [&](const char *name) {
+            return after.body.value(QLatin1String(name));
+        };
+        QCOMPARE(field("state").toString(), QStringLiteral("live")); // stays live
+        QCOMPARE(field("startAt").toString(), adminapi::formatTime(before.startAt));
+        QCOMPARE(field("revealAt").toString(), adminapi::formatTime(before.revealAt));
+        QCOMPARE(
+            QDateTime::fromString(field("endAt").toString(), Qt::ISODateWithMs).toSecsSinceEpoch(),
+            newEnd.toUTC().toSecsSinceEpoch()); // the end moved
+        QCOMPARE(field("preloadedStock").toInteger(), 20); // stock untouched
+        QCOMPARE(field("stockLeft").toInteger(), 19);
+        QCOMPARE(field("ordersCreated").toInteger(), 1);
+        // PostgreSQL's stock was not reset either: stock + orders = preloaded.
+        const auto url = db::DatabaseUrl::parse(m_databaseUrl);
+        {
+            auto database = db::openDatabase(url.value(), QStringLiteral("console-live-edit"));
+            QVERIFY2(database.ok(), qPrintable(database.error()));
+            QSqlQuery query(database.value());
+            QVERIFY(query.prepare(QStringLiteral(
+                "SELECT stock, preloaded_stock FROM miaosha_goods WHERE goods_id = ?")));
+            query.addBindValue(id);
+            QVERIFY2(query.exec() && query.next(), qPrintable(db::describeError(query)));
+            QCOMPARE(query.value(0).toLongLong(), 19);
+            QCOMPARE(query.value(1).toLongLong(), 20);
+        }
+        db::closeDatabase(QStringLiteral("console-live-edit"));
+        // A new stock for the live sale never leaves the console.
+        adminapi::SaleSchedule restock = dialog.schedule();
+        restock.stock = 150;
+        QVERIFY(!session.scheduleSale(id, restock).isEmpty());
+    }
+
+    void aWrongTokenMarksFiguresStaleAndKeepsTheHistory()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        ConsoleSession &session = window.session();
+        QVERIFY(connectSession(session));
+        QTRY_VERIFY_WITH_TIMEOUT(session.history().samples() >= 2, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isStale(), 10'000);
+        QVERIFY(window.staleNotice().isEmpty());
+        const qint64 samples = session.history().samples();
+
+        // Ctrl+K with a wrong token, same server: the figures are marked, not wiped.
+        session.connectToServer(m_server.adminUrl(), QStringLiteral("not-the-token"));
+        QTRY_COMPARE_WITH_TIMEOUT(session.client().state(), AdminClient::State::Unauthorized,
+                                  10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.isStale(), 10'000);
+        QVERIFY2(window.staleNotice().contains(u"Not live since"),
+                 qPrintable(window.staleNotice()));
+        QVERIFY(session.history().samples() >= samples);
+        QCOMPARE(window.addressToOffer(), m_server.adminUrl());
+
+        // The right token again: the same history goes on.
+        session.connectToServer(m_server.adminUrl(), kToken);
+        QTRY_VERIFY_WITH_TIMEOUT(session.history().samples() > samples, 10'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!session.isStale(), 10'000);
+        QVERIFY(window.staleNotice().isEmpty());
+    }
+
     void chartsReceivePointsUnderLoad()
     {
         MainWindow window;
@@ -330,7 +467,7 @@ private Q_SLOTS:
         const qint64 id = createProduct(session, QStringLiteral("Charted shoes"));
         QVERIFY(id > 0);
         QVERIFY(schedule(session, id, 20, 1));
-        QTest::qWait(2500); // the sale starts
+        QVERIFY(waitForState(session, id, SaleState::Live));
 
         QStringList tokens;
         for (int i = 0; i < 6; ++i)

@@ -568,12 +568,60 @@ private Q_SLOTS:
                  "Bearer " + cat.body.value(QStringLiteral("token")).toString().toLatin1());
         QCOMPARE(stolen.status, 404);
 
-        QCOMPARE(schedule(id, t - 3000, t - 2000, t - 1000).status, 200);
+        // A live sale keeps its reveal and start; an end already past ends it at once.
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t - 500).status, 200);
         const Reply ended =
             call("POST", shop(QStringLiteral("/api/sales/%1/%2/orders").arg(id).arg(path)), {},
                  bearer());
         QCOMPARE(ended.status, 410);
         QCOMPARE(ended.error(), QStringLiteral("ended"));
+    }
+
+    void aLiveSaleKeepsItsRevealStartAndStock()
+    {
+        const qint64 id = createGoods(QStringLiteral("Stool"));
+        const qint64 t = now();
+        QCOMPARE(schedule(id, t - 2000, t - 1000, t + 3'600'000, 10).status, 200);
+        const qint64 auditBefore = count(QStringLiteral("admin_audit"));
+
+        // Back to scheduled: refused, naming the field.
+        Reply r = schedule(id, t + 300'000, t + 600'000, t + 3'600'000, 10);
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.error(), QStringLiteral("locked"));
+        QVERIFY2(r.body.value(QStringLiteral("message")).toString().contains(u"startAt"),
+                 r.raw.constData());
+        QVERIFY2(r.body.value(QStringLiteral("message")).toString().contains(u"revealAt"),
+                 r.raw.constData());
+        // A new stock: refused, the top-up named.
+        r = schedule(id, t - 2000, t - 1000, t + 3'600'000, 150);
+        QCOMPARE(r.status, 409);
+        QVERIFY2(r.body.value(QStringLiteral("message")).toString().contains(u"/stock"),
+                 r.raw.constData());
+        r = adminCall("GET", QStringLiteral("/admin/sales/%1").arg(id));
+        QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("live"));
+        QCOMPARE(r.body.value(QStringLiteral("startAt")).toString(), iso(t - 1000));
+        QCOMPARE(r.body.value(QStringLiteral("preloadedStock")).toInteger(), 10);
+
+        // The end, rate and burst move; the sale stays live with its stock.
+        r = schedule(id, t - 2000, t - 1000, t + 7'200'000, 10, 2, 1);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("live"));
+        QCOMPARE(r.body.value(QStringLiteral("endAt")).toString(), iso(t + 7'200'000));
+        QCOMPARE(r.body.value(QStringLiteral("preloadedStock")).toInteger(), 10);
+        QCOMPARE(r.body.value(QStringLiteral("stockLeft")).toInteger(), 10);
+        QCOMPARE(r.body.value(QStringLiteral("burst")).toInteger(), 1);
+        QCOMPARE(count(QStringLiteral("admin_audit")), auditBefore + 1); // refusals unaudited
+
+        // Revealed: the reveal stays, the start and the stock (none sold) may change.
+        const qint64 other = createGoods(QStringLiteral("Bench"));
+        QCOMPARE(schedule(other, t - 1000, t + 3'600'000, t + 7'200'000, 20).status, 200);
+        r = schedule(other, t + 1'800'000, t + 3'600'000, t + 7'200'000, 20);
+        QCOMPARE(r.status, 409);
+        r = schedule(other, t - 1000, t + 1'800'000, t + 7'200'000, 30);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("revealed"));
+        QCOMPARE(r.body.value(QStringLiteral("preloadedStock")).toInteger(), 30);
+        QCOMPARE(r.body.value(QStringLiteral("stockLeft")).toInteger(), 30);
     }
 
     void soldOutProductAnswersAtOnce()

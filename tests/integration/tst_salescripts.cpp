@@ -251,7 +251,12 @@ void TestSaleScripts::preloadNeverResetsALiveSale()
     m_redis = connect(TestServices::instance().redisUrl());
     const SaleScripts scripts(m_redis.get(), 1);
     const qint64 goodsId = freshGoodsId();
-    QCOMPARE(preload(scripts, goodsId, 50).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(preload(scripts, goodsId, 30).kind, PreloadOutcome::Kind::Loaded);
+    // Nothing handed out yet: a load replaces the stock (a sale re-planned before its start).
+    const PreloadOutcome replaced = preload(scripts, goodsId, 50);
+    QCOMPARE(replaced.kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(replaced.stock, 50);
+    QCOMPARE(inventory(scripts, goodsId).total, 50);
     QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::Reserved);
     QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Reserved);
     // A restarted or second instance loads again: the live stock stays.

@@ -114,6 +114,25 @@ private Q_SLOTS:
         QCOMPARE(series.maximum(), 5.0);
     }
 
+    void missingSamplesCutTheLine()
+    {
+        RollingSeries series;
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(series.append(t0().addSecs(i), 2));
+        // Sixty seconds without a sample, then the feed again.
+        for (int i = 65; i < 68; ++i)
+            QVERIFY(series.append(t0().addSecs(i), 0));
+        const QList<QList<QPointF>> segments = series.segments();
+        QCOMPARE(segments.size(), 2);
+        QCOMPARE(segments.at(0).size(), 5);
+        QCOMPARE(segments.at(1).size(), 3);
+        QCOMPARE(segments.at(1).first().x(), double(t0().addSecs(65).toMSecsSinceEpoch()));
+        // A sample a little late (under the gap) is no gap.
+        QVERIFY(series.append(t0().addSecs(69), 1));
+        QCOMPARE(series.segments().size(), 2);
+        QCOMPARE(series.segments(t0().addSecs(66).toMSecsSinceEpoch()).size(), 1);
+    }
+
     void historyFeedsEverySeries()
     {
         LiveHistory history;
@@ -121,7 +140,13 @@ private Q_SLOTS:
         for (int i = 0; i < 400; ++i)
             QVERIFY(history.append(stats(i, 10, 1000 - i)));
         QCOMPARE(appended.size(), 400);
-        QCOMPARE(history.requests(QStringLiteral("queued")).points().size(), 301);
+        // The whole watched period is kept (for the report); the charts show the last part.
+        QCOMPARE(history.requests(QStringLiteral("queued")).points().size(), 400);
+        QCOMPARE(
+            history.requests(QStringLiteral("queued"))
+                .pointsSince(t0().addSecs(399).toMSecsSinceEpoch() - LiveHistory::liveWindowMs())
+                .size(),
+            301);
         QCOMPARE(history.requests(QStringLiteral("rate_limited")).latest(), 2.0);
         QCOMPARE(history.requests(QStringLiteral("no_such_outcome")).points().size(), 0);
         QCOMPARE(history.orders().latest(), 10.0);

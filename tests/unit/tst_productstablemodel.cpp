@@ -130,7 +130,11 @@ private Q_SLOTS:
         QCOMPARE(model.index(phone, ProductsTableModel::PendingColumn).data().toLongLong(), 3);
         QCOMPARE(model.stateAt(phone), SaleState::SoldOut);
         QCOMPARE(model.rowCount(), 3); // an unknown product waits for the next listing
+        // A tripped sold-out product is sold out: there is nothing to buy either way.
         model.setDegraded(10, true, QStringLiteral("Back in 5 minutes"));
+        QCOMPARE(model.stateAt(phone), SaleState::SoldOut);
+        stats.sales = {{10, 5, 0, 47, 0}};
+        model.applyLive(stats);
         QCOMPARE(model.stateAt(phone), SaleState::Degraded);
         QCOMPARE(
             model.index(phone, ProductsTableModel::StateColumn).data(Qt::ToolTipRole).toString(),

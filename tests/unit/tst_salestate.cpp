@@ -51,8 +51,9 @@ private Q_SLOTS:
             << true << qint64(5) << true << 30 << SaleState::Degraded;
         QTest::newRow("degraded before start")
             << true << qint64(5) << true << 5 << SaleState::Degraded;
+        // Issue 18: a tripped sold-out product is sold out (nothing to buy either way).
         QTest::newRow("degraded and sold out")
-            << true << qint64(0) << true << 30 << SaleState::Degraded;
+            << true << qint64(0) << true << 30 << SaleState::SoldOut;
         QTest::newRow("at end") << true << qint64(5) << false << 40 << SaleState::Ended;
         QTest::newRow("ended, degraded") << true << qint64(5) << true << 50 << SaleState::Ended;
         QTest::newRow("no stock before start")
