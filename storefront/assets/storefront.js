@@ -184,12 +184,35 @@
     // ---------------------------------------------------------------------------------
     // The sale page.
 
-    // The sale's proof-of-work challenge (the abuse issue) plugs in here: given the
-    // challenge a path request was refused with, it returns what the next path request
-    // sends as its solution. Not built yet: a sale that asks for a challenge is reported
-    // as one this page cannot solve.
-    async function solveChallenge(challenge) {
-        return null;
+    // The sale's proof-of-work challenge (docs/api.md): ask for one, then find a decimal
+    // nonce such that SHA-256(challenge + ":" + nonce) starts with `bits` zero bits. Web
+    // Crypto hashes asynchronously, so a batch of candidates is hashed at once; progress is
+    // shown as the share of the expected 2^bits tries. Returns {challenge, nonce}, or null
+    // when no challenge could be had (the caller says so).
+    const SOLVE_BATCH = 512;
+
+    function leadingZeroBits(digest, bits) {
+        const bytes = new Uint8Array(digest);
+        let i = 0;
+        for (; bits >= 8; bits -= 8, i++) if (bytes[i] !== 0) return false;
+        return bits === 0 || bytes[i] >> (8 - bits) === 0;
+    }
+
+    async function solveChallenge(request, token, onProgress) {
+        if (!window.crypto || !window.crypto.subtle) return null; // only in secure contexts
+        const reply = await call("GET", `/sales/${request.goodsId}/challenge`, undefined, token);
+        if (reply.status !== 200 || !reply.body.challenge) return null;
+        const { challenge, bits } = reply.body;
+        const encoder = new TextEncoder();
+        const expected = 2 ** bits;
+        for (let base = 0; ; base += SOLVE_BATCH) {
+            const nonces = Array.from({ length: SOLVE_BATCH }, (_, i) => base + i);
+            const digests = await Promise.all(
+                nonces.map((n) => crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + n))));
+            const found = digests.findIndex((d) => leadingZeroBits(d, bits));
+            if (found >= 0) return { challenge, nonce: String(nonces[found]) };
+            if (onProgress) onProgress(Math.min(0.99, (base + SOLVE_BATCH) / expected));
+        }
     }
 
     function startSale() {
@@ -387,14 +410,22 @@
         async function fetchPath() {
             s.pathRequested = true;
             let solution = null;
-            if (s.challengeBits > 0) {
+            const token = s.session && s.session.token;
+            const solve = async () => {
                 // The sale asks for a proof of work before its path (Sale.challengeBits).
-                solution = await solveChallenge({ bits: s.challengeBits, goodsId: sale.goodsId });
-                if (!solution) {
-                    s.pathProblem = "This sale asks for a challenge this page cannot solve yet.";
+                const found = await solveChallenge({ goodsId: sale.goodsId }, token, (share) => {
+                    s.pathProblem = `Checking you are not a robot… ${Math.round(share * 100)}%`;
                     paint();
-                    return;
+                });
+                if (!found) {
+                    s.pathProblem = "This sale asks for a proof of work this browser cannot do here (it needs a secure connection).";
+                    paint();
                 }
+                return found;
+            };
+            if (s.challengeBits > 0) {
+                solution = await solve();
+                if (!solution) return;
             }
             for (let attempt = 0; attempt < 3; attempt++) {
                 const query = solution ? "?" + new URLSearchParams(solution).toString() : "";
@@ -406,11 +437,10 @@
                     return;
                 }
                 if (reply.status === 401) return sessionEnded();
-                if (reply.body && reply.body.challenge) {
-                    solution = await solveChallenge(reply.body.challenge);
+                if (reply.status === 403 && reply.body && String(reply.body.error).startsWith("challenge_")) {
+                    // Required (the difficulty was raised), failed (expired) or used: a new one.
+                    solution = await solve();
                     if (solution) continue;
-                    s.pathProblem = "This sale asks for a challenge this page cannot solve yet.";
-                    paint();
                     return;
                 }
                 // Not revealed yet on the shop's clock, or no answer: try again shortly.

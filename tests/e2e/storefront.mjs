@@ -54,7 +54,7 @@ const unique = () => Date.now().toString(36) + Math.floor(Math.random() * 1e6).t
 
 /// A product and its sale (times relative to now, in ms); waits for its page on nginx and
 /// returns {goodsId, url, renderedMs} (renderedMs: from before the sale's PUT to the page).
-async function saleWith({ name, stock = 5, revealIn = 0, startIn = 0, endIn = 3600_000, image = "" }) {
+async function saleWith({ name, stock = 5, revealIn = 0, startIn = 0, endIn = 3600_000, image = "", challengeBits = 0 }) {
     const goods = await admin("POST", "/admin/goods", {
         name,
         description: "A storefront test product.\nSecond line.",
@@ -71,6 +71,7 @@ async function saleWith({ name, stock = 5, revealIn = 0, startIn = 0, endIn = 36
         endAt: iso(now + endIn),
         ratePerSecond: 1000,
         burst: 100,
+        challengeBits,
     });
     const url = `${storefront}/sales/${goods.goodsId}/`;
     await until(`the page of goods ${goods.goodsId}`, 5000, async () => (await fetch(url)).status === 200);
@@ -134,6 +135,39 @@ async function signUp(page, username) {
 // ---------------------------------------------------------------------------------------
 
 const scenarios = {
+    // A sale with a proof-of-work challenge: the page asks for one, solves it with Web
+    // Crypto, gets the path and buys; the time Chromium takes for 16 and 20 bits is logged.
+    async challenge(browser) {
+        const problems = [];
+        for (const bits of [16, 20]) {
+            const sale = await saleWith({ name: `Guarded ${bits} ` + unique(), revealIn: -2000, startIn: -1000, challengeBits: bits });
+            const { page, problems: own } = await openPage(browser);
+            let asked = 0;
+            let solvedAt = 0;
+            page.on("request", (r) => {
+                if (/\/challenge$/.test(new URL(r.url()).pathname)) asked = asked || performance.now();
+            });
+            page.on("response", (r) => {
+                if (r.status() === 200 && /\/path$/.test(new URL(r.url()).pathname)) solvedAt = solvedAt || performance.now();
+            });
+            await page.goto(sale.url);
+            await signUp(page, "solver-" + unique());
+            await until(`the path of a ${bits}-bit sale`, 120000, async () => solvedAt > 0);
+            const ms = Math.round(solvedAt - asked);
+            log(`challenge of ${bits} bits: solved by Chromium's Web Crypto in ${ms} ms (challenge asked to path given)`);
+            check(asked > 0, "the page asked for a challenge");
+            if (bits === 16) {
+                await until("Buy enabled", 10000, async () => !(await page.locator("#buy").isDisabled()));
+                await page.locator("#buy").click();
+                await page.locator("#order").waitFor({ state: "visible", timeout: 30000 });
+                check(/^\d+$/.test(await page.locator("#order-id").textContent()), "an order after the challenge");
+            }
+            problems.push(...own);
+            await page.close();
+        }
+        return problems;
+    },
+
     // Sign up, the countdown reaches the start, Buy enables by itself, one click ->
     // queued with a position -> created with an order id; a second click sends nothing.
     async buy(browser) {

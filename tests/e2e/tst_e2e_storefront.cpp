@@ -113,6 +113,8 @@ private Q_SLOTS:
         QTest::newRow("ended on the page's clock") << QStringLiteral("ended");
         QTest::newRow("markup in a product name is text, CSP header") << QStringLiteral("xss");
         QTest::newRow("pages never reach the server") << QStringLiteral("no_server");
+        QTest::newRow("a proof-of-work challenge solved in the page, then a buy")
+            << QStringLiteral("challenge");
     }
 
     void scenario()
