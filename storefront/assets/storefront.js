@@ -281,12 +281,14 @@
             let state;
             let text;
             let next = "";
-            if (s.apiUp === false) {
-                state = "api_down";
-                text = "The shop's servers cannot be reached right now. This page keeps trying.";
-            } else if (phase === "ended") {
+            // An ended sale is over whatever the API answers now: say that, not that the
+            // shop is unreachable (a refresh at the end may well fail under the rush).
+            if (phase === "ended") {
                 state = "ended";
                 text = "This sale has ended.";
+            } else if (s.apiUp === false) {
+                state = "api_down";
+                text = "The shop's servers cannot be reached right now. This page keeps trying.";
             } else if (soldOut) {
                 state = "sold_out";
                 text = "Sold out: every unit has been taken.";
