@@ -212,6 +212,8 @@
             const found = digests.findIndex((d) => leadingZeroBits(d, bits));
             if (found >= 0) return { challenge, nonce: String(nonces[found]) };
             if (onProgress) onProgress(Math.min(0.99, (base + SOLVE_BATCH) / expected));
+            // Let the page breathe between batches: clicks, painting, the countdown.
+            await new Promise((resolve) => setTimeout(resolve, 0));
         }
     }
 
