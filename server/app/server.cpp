@@ -57,6 +57,9 @@ Server::Server(ServerConfig config, QObject *parent)
     , m_config(std::move(config))
 {
     m_probeThread.setObjectName(QStringLiteral("health-probes"));
+    m_hashing.setObjectName(QStringLiteral("password-hashing"));
+    m_hashing.setMaxThreadCount(m_config.hashThreads > 0 ? m_config.hashThreads
+                                                         : QThread::idealThreadCount());
 }
 
 Server::~Server()
@@ -67,6 +70,7 @@ Server::~Server()
     //    Redis made but whose answer had not come back yet has no 202; it stays in the
     //    pending set, and the reconciler publishes it.
     m_shopperFront.reset(); // drains: requests in flight are answered first
+    m_hashing.waitForDone(); // a sign-up's hash goes on to the SQL pool, stopped below
     m_adminListeners.reset();
     m_workerListeners.reset();
     m_queueDepth.reset();
@@ -296,7 +300,8 @@ Status Server::startHttp()
     front::ShopperServices services;
     services.context = context;
     services.accounts =
-        std::make_shared<users::AccountDesk>(m_sql.get(), m_passwords.get(), m_sessions.get());
+        std::make_shared<users::AccountDesk>(m_sql.get(), &m_hashing, m_passwords.get(),
+                                            m_sessions.get());
     catalog::CatalogRefresher *refresher = m_refresher;
     services.orders =
         std::make_shared<orders::ShopperOrderDesk>(m_sql.get(), payments, [refresher] {

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 
 #include <memory>
 
@@ -86,6 +87,7 @@ private:
     ServerConfig m_config;
     HealthRegistry m_health;
     QThread m_probeThread;
+    QThreadPool m_hashing; ///< PBKDF2 for sign-up and sign-in, one thread per core
     db::DatabaseProbe *m_databaseProbe = nullptr;
     std::unique_ptr<db::SqlExecutor> m_sql;
     std::unique_ptr<catalog::SaleCatalog> m_catalog;

@@ -68,6 +68,10 @@ QList<ConfigOption> ServerConfig::options()
             {QStringLiteral("sql-threads"), QStringLiteral("4"),
              QStringLiteral("Threads and connections for database calls (1-64)."),
              QStringLiteral("n")},
+            {QStringLiteral("hash-threads"), QStringLiteral("0"),
+             QStringLiteral("Threads hashing passwords for sign-up and sign-in (0: one per "
+                            "core, up to 64)."),
+             QStringLiteral("n")},
             {QStringLiteral("session-secret"), QString(),
              QStringLiteral("Secret that signs session tokens; the same on every API instance "
                             "(default: random, valid for this process only)."),
@@ -180,6 +184,7 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
     const IntSetting ints[] = {
         {"http-threads", &config.httpThreads, 1, 64},
         {"sql-threads", &config.sqlThreads, 1, 64},
+        {"hash-threads", &config.hashThreads, 0, 64},
         {"session-lifetime", &config.sessionLifetimeSeconds, 60, 366 * 86400},
         {"password-iterations", &config.passwordIterations, 1000, 10'000'000},
         {"max-in-flight", &config.maxInFlight, 1, 1'000'000},

@@ -38,6 +38,7 @@ struct ServerConfig
     QString adminToken; ///< bearer token of the admin API; empty refuses every admin call
     int httpThreads = 2; ///< event-loop threads serving the shoppers' API
     int sqlThreads = 4; ///< threads (and connections) for database calls
+    int hashThreads = 0; ///< threads hashing passwords (PBKDF2); 0: one per core
     QString sessionSecret; ///< signs session tokens; every API instance needs the same
     int sessionLifetimeSeconds = 86400; ///< how long a session token stays valid
     int passwordIterations = 100'000; ///< PBKDF2 iterations for new passwords

@@ -136,17 +136,6 @@ Answer tooManyAttempts(qint64 holdOffMs, const QString &what)
         seconds);
 }
 
-// A brake that cannot be asked (Redis down) lets the attempt through: sign-in must not
-// depend on Redis, and the password check itself stays as slow as ever.
-qint64 holdOffOrNone(const Result<qint64> &answer)
-{
-    if (!answer) {
-        qCWarning(lcShopper).noquote() << "sign-in brake not asked:" << answer.error();
-        return 0;
-    }
-    return answer.value();
-}
-
 QString shopperAddress(const Request &request, const users::TrustedProxies &trusted)
 {
     return users::clientAddress(QHostAddress(QString::fromLatin1(request.clientAddress)),
@@ -394,52 +383,45 @@ void ShopperRoutes::handle(Request &&request, Reply reply)
     reply.send(notFound(path));
 }
 
+namespace {
+
+// One sign-up or sign-in as the desk wants it; the worker's brake, on the worker's thread.
+users::AccountDesk::Attempt attempt(const http::Credentials &credentials, const QString &address)
+{
+    return {credentials.username, credentials.password, address, nowMs()};
+}
+
+users::AccountDesk::Brake brakeOf(ShopWorker *worker)
+{
+    return {worker->brake(), worker};
+}
+
+} // namespace
+
 void ShopperRoutes::signUp(const Request &request, Reply reply)
 {
     const http::Decoded<http::Credentials> credentials = http::decodeCredentials(request.body);
     if (!credentials)
         return reply.send(decodeError(credentials.error()));
     SharedReply answer = share(std::move(reply));
-    const QString address = shopperAddress(request, m_ctx.trustedProxies);
-    const auto accounts = m_services->accounts;
-    const http::Credentials c = credentials.value();
-    // The brake lives in Redis, on the worker's thread; the account in the database.
-    m_worker->post([accounts, c, address, answer](ShopWorker &worker) {
-        const users::SignInBrake *brake = worker.brake();
-        ShopWorker *w = &worker; // lives as long as the front
-        const auto create = [accounts, c, address, answer, brake, w] {
-            accounts->signUp(
-                c.username, c.password,
-                [answer, address, brake, w](const users::AccountDesk::SignUp &outcome) {
-                    using K = users::AccountDesk::SignUp::Kind;
-                    switch (outcome.kind) {
-                    case K::Failed:
-                        qCWarning(lcShopper).noquote() << outcome.error;
-                        return answer->send(unavailable(QStringLiteral("create accounts")));
-                    case K::Taken:
-                        return answer->send(
-                            Answer::error(409, QStringLiteral("taken"),
-                                          QStringLiteral("That username is taken.")));
-                    case K::Created:
-                        if (brake)
-                            w->post([brake, address](ShopWorker &worker) {
-                                brake->recordSignUp(address, &worker, [](const Result<qint64> &r) {
-                                    holdOffOrNone(r);
-                                });
-                            });
-                        return answer->send(
-                            Answer::json(201, {{QStringLiteral("userId"), outcome.userId}}));
-                    }
-                });
-        };
-        if (!brake)
-            return create();
-        brake->checkSignUp(address, &worker, [answer, create](const Result<qint64> &held) {
-            if (const qint64 ms = holdOffOrNone(held); ms > 0)
-                return answer->send(tooManyAttempts(ms, QStringLiteral("new accounts")));
-            create();
+    m_services->accounts->signUp(
+        attempt(credentials.value(), shopperAddress(request, m_ctx.trustedProxies)),
+        brakeOf(m_worker), [answer](const users::AccountDesk::SignUp &outcome) {
+            using K = users::AccountDesk::SignUp::Kind;
+            switch (outcome.kind) {
+            case K::Failed:
+                qCWarning(lcShopper).noquote() << outcome.error;
+                return answer->send(unavailable(QStringLiteral("create accounts")));
+            case K::Braked:
+                return answer->send(tooManyAttempts(outcome.holdOffMs, u"new accounts"_qs));
+            case K::Taken:
+                return answer->send(Answer::error(409, QStringLiteral("taken"),
+                                                  QStringLiteral("That username is taken.")));
+            case K::Created:
+                return answer->send(
+                    Answer::json(201, {{QStringLiteral("userId"), outcome.userId}}));
+            }
         });
-    });
 }
 
 void ShopperRoutes::signIn(const Request &request, Reply reply)
@@ -448,58 +430,26 @@ void ShopperRoutes::signIn(const Request &request, Reply reply)
     if (!credentials)
         return reply.send(decodeError(credentials.error()));
     SharedReply answer = share(std::move(reply));
-    const QString address = shopperAddress(request, m_ctx.trustedProxies);
-    const auto accounts = m_services->accounts;
-    const http::Credentials c = credentials.value();
-    // Brake first: while it holds, the password is not even checked (so the right one
-    // answers the same 429 as a wrong one, and a guesser's PBKDF2 costs us nothing).
-    m_worker->post([accounts, c, address, answer](ShopWorker &worker) {
-        const users::SignInBrake *brake = worker.brake();
-        ShopWorker *w = &worker; // lives as long as the front
-        const auto check = [accounts, c, address, answer, brake, w] {
-            accounts->signIn(
-                c.username, c.password, nowMs(),
-                [c, address, answer, brake, w](const users::AccountDesk::SignIn &outcome) {
-                    using K = users::AccountDesk::SignIn::Kind;
-                    switch (outcome.kind) {
-                    case K::Failed:
-                        qCWarning(lcShopper).noquote() << outcome.error;
-                        return answer->send(unavailable(QStringLiteral("sign you in")));
-                    case K::BadCredentials:
-                        if (!brake)
-                            return answer->send(badCredentials());
-                        // Answered once counted, so that the next attempt sees the count.
-                        return w->post([c, address, answer, brake](ShopWorker &worker) {
-                            brake->recordFailure(c.username, address, &worker,
-                                                 [answer](const Result<qint64> &r) {
-                                                     holdOffOrNone(r);
-                                                     answer->send(badCredentials());
-                                                 });
-                        });
-                    case K::SignedIn:
-                        if (brake)
-                            w->post([c, brake](ShopWorker &worker) {
-                                brake->recordSuccess(
-                                    c.username, &worker,
-                                    [](const Result<qint64> &r) { holdOffOrNone(r); });
-                            });
-                        return answer->send(Answer::json(
-                            200,
-                            {{QStringLiteral("token"), outcome.token},
-                             {QStringLiteral("userId"), outcome.userId},
-                             {QStringLiteral("expiresAt"), formatTime(outcome.expiresAtMs)}}));
-                    }
-                });
-        };
-        if (!brake)
-            return check();
-        brake->checkSignIn(
-            c.username, address, &worker, [answer, check](const Result<qint64> &held) {
-                if (const qint64 ms = holdOffOrNone(held); ms > 0)
-                    return answer->send(tooManyAttempts(ms, QStringLiteral("sign-in attempts")));
-                check();
-            });
-    });
+    m_services->accounts->signIn(
+        attempt(credentials.value(), shopperAddress(request, m_ctx.trustedProxies)),
+        brakeOf(m_worker), [answer](const users::AccountDesk::SignIn &outcome) {
+            using K = users::AccountDesk::SignIn::Kind;
+            switch (outcome.kind) {
+            case K::Failed:
+                qCWarning(lcShopper).noquote() << outcome.error;
+                return answer->send(unavailable(QStringLiteral("sign you in")));
+            case K::Braked:
+                return answer->send(tooManyAttempts(outcome.holdOffMs, u"sign-in attempts"_qs));
+            case K::BadCredentials:
+                return answer->send(badCredentials());
+            case K::SignedIn:
+                return answer->send(Answer::json(
+                    200,
+                    {{QStringLiteral("token"), outcome.token},
+                     {QStringLiteral("userId"), outcome.userId},
+                     {QStringLiteral("expiresAt"), formatTime(outcome.expiresAtMs)}}));
+            }
+        });
 }
 
 void ShopperRoutes::listSales(Reply reply)

@@ -1,67 +1,182 @@
 #include "accountdesk.h"
 
 #include "passwordhasher.h"
+#include "result.h"
 #include "sessiontokens.h"
+#include "signinbrake.h"
 #include "sqlexecutor.h"
+#include "threadhandoff.h"
 #include "userstore.h"
+
+#include <QLoggingCategory>
+#include <QObject>
+#include <QThreadPool>
 
 namespace flashsale::users {
 
-AccountDesk::AccountDesk(db::SqlExecutor *sql, const PasswordHasher *passwords,
-                         const SessionTokens *sessions)
+Q_LOGGING_CATEGORY(lcAccounts, "flashsale.users.accounts")
+
+namespace {
+
+// Runs \a step on the brake's thread (at once when already there): the brake's Redis
+// client lives on that thread only.
+template <typename Step>
+void onBrakeThread(const AccountDesk::Brake &brake, Step step)
+{
+    QMetaObject::invokeMethod(brake.thread, std::move(step));
+}
+
+// Runs \a work on the hashing pool (whose queue ThreadSanitizer cannot see: the hand-off
+// is made visible to it).
+template <typename Work>
+void onHashingPool(QThreadPool *pool, Work work)
+{
+    handoff::releaseTo(pool);
+    pool->start([pool, work = std::move(work)] {
+        handoff::acquireFrom(pool);
+        work();
+    });
+}
+
+// A brake that cannot be asked (Redis down) lets the attempt through: sign-in must not
+// depend on Redis, and the password check itself stays as slow as ever.
+qint64 holdOffOrNone(const Result<qint64> &answer)
+{
+    if (!answer) {
+        qCWarning(lcAccounts).noquote() << "sign-in brake not asked:" << answer.error();
+        return 0;
+    }
+    return answer.value();
+}
+
+void ignoreHoldOff(const Result<qint64> &answer)
+{
+    holdOffOrNone(answer);
+}
+
+} // namespace
+
+AccountDesk::AccountDesk(db::SqlExecutor *sql, QThreadPool *hashing,
+                         const PasswordHasher *passwords, const SessionTokens *sessions)
     : m_sql(sql)
+    , m_hashing(hashing)
     , m_passwords(passwords)
     , m_sessions(sessions)
 { }
 
-void AccountDesk::signUp(const QString &username, const QString &password,
+void AccountDesk::signUp(const Attempt &attempt, Brake brake,
                          std::function<void(const SignUp &)> done) const
 {
-    const PasswordHasher *passwords = m_passwords;
-    // The future is dropped: the work reports through done, on the database thread.
-    (void)m_sql->run([passwords, username, password, done = std::move(done)](QSqlDatabase &db) {
-        SignUp outcome;
-        const StoredPassword stored = passwords->hash(password);
-        const auto inserted = userstore::insert(db, username, stored);
-        if (!inserted) {
-            outcome.error = inserted.error();
-        } else if (!inserted.value()) {
-            outcome.kind = SignUp::Kind::Taken;
-        } else {
-            outcome.kind = SignUp::Kind::Created;
-            outcome.userId = *inserted.value();
-        }
-        done(outcome);
-        return 0;
+    if (!brake.brake)
+        return createAccount(attempt, brake, std::move(done));
+    // The desk is a few pointers to services that outlive every call: copied, not referred to.
+    onBrakeThread(brake, [desk = *this, attempt, brake, done = std::move(done)] {
+        brake.brake->checkSignUp(attempt.address, brake.thread,
+                                 [desk, attempt, brake, done](const Result<qint64> &held) {
+                                     if (const qint64 ms = holdOffOrNone(held); ms > 0) {
+                                         SignUp braked;
+                                         braked.kind = SignUp::Kind::Braked;
+                                         braked.holdOffMs = ms;
+                                         return done(braked);
+                                     }
+                                     desk.createAccount(attempt, brake, done);
+                                 });
     });
 }
 
-void AccountDesk::signIn(const QString &username, const QString &password, qint64 nowMs,
-                         std::function<void(const SignIn &)> done) const
+void AccountDesk::createAccount(const Attempt &attempt, Brake brake,
+                                std::function<void(const SignUp &)> done) const
 {
     const PasswordHasher *passwords = m_passwords;
-    const SessionTokens *sessions = m_sessions;
-    (void)m_sql->run(
-        [passwords, sessions, username, password, nowMs, done = std::move(done)](QSqlDatabase &db) {
-            SignIn outcome;
-            const auto found = userstore::find(db, username);
-            if (!found) {
-                outcome.error = found.error();
-                done(outcome);
-                return 0;
-            }
-            outcome.kind = SignIn::Kind::BadCredentials;
-            if (!found.value()) {
-                passwords->spendVerifyTime(password);
-            } else if (passwords->verify(password, found.value()->password)) {
-                outcome.kind = SignIn::Kind::SignedIn;
-                outcome.userId = found.value()->id;
-                outcome.token = sessions->issue(outcome.userId, nowMs);
-                outcome.expiresAtMs = nowMs + sessions->lifetimeSeconds() * 1000;
+    db::SqlExecutor *sql = m_sql;
+    onHashingPool(m_hashing, [passwords, sql, attempt, brake, done = std::move(done)] {
+        const StoredPassword stored = passwords->hash(attempt.password);
+        // The future is dropped: the work reports through done, on the database thread.
+        (void)sql->run([attempt, stored, brake, done](QSqlDatabase &db) {
+            SignUp outcome;
+            const auto inserted = userstore::insert(db, attempt.username, stored);
+            if (!inserted) {
+                outcome.error = inserted.error();
+            } else if (!inserted.value()) {
+                outcome.kind = SignUp::Kind::Taken;
+            } else {
+                outcome.kind = SignUp::Kind::Created;
+                outcome.userId = *inserted.value();
+                if (brake.brake)
+                    onBrakeThread(brake, [attempt, brake] {
+                        brake.brake->recordSignUp(attempt.address, brake.thread, ignoreHoldOff);
+                    });
             }
             done(outcome);
             return 0;
         });
+    });
+}
+
+void AccountDesk::signIn(const Attempt &attempt, Brake brake,
+                         std::function<void(const SignIn &)> done) const
+{
+    if (!brake.brake)
+        return checkPassword(attempt, brake, std::move(done));
+    onBrakeThread(brake, [desk = *this, attempt, brake, done = std::move(done)] {
+        brake.brake->checkSignIn(attempt.username, attempt.address, brake.thread,
+                                 [desk, attempt, brake, done](const Result<qint64> &held) {
+                                     if (const qint64 ms = holdOffOrNone(held); ms > 0) {
+                                         SignIn braked;
+                                         braked.kind = SignIn::Kind::Braked;
+                                         braked.holdOffMs = ms;
+                                         return done(braked);
+                                     }
+                                     desk.checkPassword(attempt, brake, done);
+                                 });
+    });
+}
+
+void AccountDesk::checkPassword(const Attempt &attempt, Brake brake,
+                                std::function<void(const SignIn &)> done) const
+{
+    const PasswordHasher *passwords = m_passwords;
+    const SessionTokens *sessions = m_sessions;
+    QThreadPool *hashing = m_hashing;
+    (void)m_sql->run([=](QSqlDatabase &db) {
+        const auto found = userstore::find(db, attempt.username);
+        if (!found) {
+            SignIn failed;
+            failed.error = found.error();
+            done(failed);
+            return 0;
+        }
+        const std::optional<UserRecord> user = found.value();
+        onHashingPool(hashing, [=] {
+            SignIn outcome;
+            outcome.kind = SignIn::Kind::BadCredentials;
+            if (!user) {
+                passwords->spendVerifyTime(attempt.password);
+            } else if (passwords->verify(attempt.password, user->password)) {
+                outcome.kind = SignIn::Kind::SignedIn;
+                outcome.userId = user->id;
+                outcome.token = sessions->issue(outcome.userId, attempt.nowMs);
+                outcome.expiresAtMs = attempt.nowMs + sessions->lifetimeSeconds() * 1000;
+            }
+            if (!brake.brake)
+                return done(outcome);
+            if (outcome.kind == SignIn::Kind::SignedIn) {
+                onBrakeThread(brake, [attempt, brake] {
+                    brake.brake->recordSuccess(attempt.username, brake.thread, ignoreHoldOff);
+                });
+                return done(outcome);
+            }
+            // Answered once counted, so that the next attempt sees the count.
+            onBrakeThread(brake, [attempt, brake, outcome, done] {
+                brake.brake->recordFailure(attempt.username, attempt.address, brake.thread,
+                                           [outcome, done](const Result<qint64> &r) {
+                                               holdOffOrNone(r);
+                                               done(outcome);
+                                           });
+            });
+        });
+        return 0;
+    });
 }
 
 } // namespace flashsale::users
