@@ -14,6 +14,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include <cmath>
+
 namespace flashsale::console {
 
 namespace {
@@ -77,6 +79,25 @@ ScheduleDialog::ScheduleDialog(const adminapi::SaleStatus &current, const Consol
     m_burst->setObjectName(QStringLiteral("burst"));
     m_burst->setRange(0, 1'000'000);
     m_burst->setValue(int(initial.burst));
+    m_challenge = new QSpinBox(this);
+    m_challenge->setObjectName(QStringLiteral("challenge"));
+    m_challenge->setRange(0, 24);
+    m_challenge->setSpecialValueText(tr("none"));
+    m_challenge->setSuffix(tr(" bits"));
+    m_challenge->setValue(initial.challengeBits);
+    m_challenge->setToolTip(
+        tr("Shoppers solve a proof of work before they get the buy path: about 2^bits SHA-256 "
+           "hashes (16 bits: well under a second in a browser; 20 bits: several seconds)."));
+    m_addressWindow = new QDoubleSpinBox(this);
+    m_addressWindow->setObjectName(QStringLiteral("addressWindow"));
+    m_addressWindow->setRange(0, 3600);
+    m_addressWindow->setDecimals(1);
+    m_addressWindow->setSpecialValueText(tr("none"));
+    m_addressWindow->setSuffix(tr(" s"));
+    m_addressWindow->setValue(initial.addressWindowMs / 1000.0);
+    m_addressWindow->setToolTip(
+        tr("At most one buy attempt per client address in this time, beside the one per "
+           "shopper: one bot may hold many accounts (shoppers behind one NAT share it too)."));
     m_countdown = new QLabel(this);
     m_changes = new QLabel(this);
     m_changes->setObjectName(QStringLiteral("changes"));
@@ -102,6 +123,8 @@ ScheduleDialog::ScheduleDialog(const adminapi::SaleStatus &current, const Consol
     form->addRow(QString(), new QLabel(tr("Times in %1").arg(localZoneDescription()), this));
     form->addRow(tr("Token &rate:"), m_rate);
     form->addRow(tr("&Burst:"), m_burst);
+    form->addRow(tr("Proof of &work:"), m_challenge);
+    form->addRow(tr("Per-&address window:"), m_addressWindow);
     form->addRow(m_countdown);
     form->addRow(m_changes);
     form->addRow(m_faults);
@@ -112,6 +135,8 @@ ScheduleDialog::ScheduleDialog(const adminapi::SaleStatus &current, const Consol
     connect(m_stock, &QSpinBox::valueChanged, this, &ScheduleDialog::check);
     connect(m_rate, &QDoubleSpinBox::valueChanged, this, &ScheduleDialog::check);
     connect(m_burst, &QSpinBox::valueChanged, this, &ScheduleDialog::check);
+    connect(m_challenge, &QSpinBox::valueChanged, this, &ScheduleDialog::check);
+    connect(m_addressWindow, &QDoubleSpinBox::valueChanged, this, &ScheduleDialog::check);
     // Time passes while the dialog is open: the sale may reach its reveal or start, and
     // the countdown and "in the past" move with it.
     m_tick.setInterval(1000);
@@ -135,9 +160,9 @@ adminapi::SaleSchedule ScheduleDialog::schedule() const
     s.endAt = m_end->dateTime().toUTC();
     s.ratePerSecond = m_rate->value();
     s.burst = m_burst->value();
-    // No editor for it here: a change of the schedule keeps the sale's challenge.
+    s.challengeBits = m_challenge->value();
+    s.addressWindowMs = int(std::lround(m_addressWindow->value() * 1000));
     const adminapi::SaleStatus sale = current();
-    s.challengeBits = sale.challengeBits;
     // What the sale keeps is sent as the server holds it, to the millisecond.
     if (m_change.revealLocked)
         s.revealAt = sale.revealAt.isValid() ? sale.revealAt : sale.startAt;

@@ -56,6 +56,8 @@ private:
     QDateTimeEdit *m_end = nullptr;
     QDoubleSpinBox *m_rate = nullptr;
     QSpinBox *m_burst = nullptr;
+    QSpinBox *m_challenge = nullptr; ///< proof-of-work bits (0: none)
+    QDoubleSpinBox *m_addressWindow = nullptr; ///< seconds (0: none)
     QLabel *m_countdown = nullptr;
     QLabel *m_changes = nullptr;
     QLabel *m_faults = nullptr;

@@ -16,7 +16,7 @@ const QString saleColumns = QStringLiteral(
     "m.preloaded_stock, m.reveal_at, m.start_at, m.end_at, m.rate_per_second, m.burst, "
     "m.path_secret, m.challenge_bits, "
     "(SELECT count(*) FROM miaosha_order o WHERE o.goods_id = g.id AND o.status <> "
-    "'cancelled') ");
+    "'cancelled'), m.address_window_ms ");
 
 qint64 ms(const QVariant &v)
 {
@@ -52,6 +52,7 @@ SaleRecord readSale(const QSqlQuery &q)
         s.ratePerSecond = r.ratePerSecond;
         s.burst = r.burst;
         s.challengeBits = q.value(14).toInt();
+        s.addressWindowMs = q.value(16).toInt();
         r.schedule = s;
     }
     r.pathSecret = q.value(13).toByteArray();
@@ -157,7 +158,8 @@ Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
         q.prepare(QStringLiteral(
             "UPDATE miaosha_goods SET stock = ?, preloaded_stock = ?, reveal_at = ?, "
             "start_at = ?, end_at = ?, rate_per_second = ?, burst = ?, path_secret = ?, "
-            "challenge_bits = ?, version = version + 1 WHERE goods_id = ?"));
+            "challenge_bits = ?, address_window_ms = ?, version = version + 1 "
+            "WHERE goods_id = ?"));
         q.addBindValue(schedule.stock);
         q.addBindValue(schedule.stock);
     } else {
@@ -165,7 +167,7 @@ Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
         q.prepare(
             QStringLiteral("UPDATE miaosha_goods SET reveal_at = ?, start_at = ?, end_at = ?, "
                            "rate_per_second = ?, burst = ?, path_secret = ?, challenge_bits = ?, "
-                           "version = version + 1 WHERE goods_id = ?"));
+                           "address_window_ms = ?, version = version + 1 WHERE goods_id = ?"));
     }
     q.addBindValue(utc(schedule.revealAtMs));
     q.addBindValue(utc(schedule.startAtMs));
@@ -174,6 +176,7 @@ Result<std::optional<SaleRecord>> scheduleSale(QSqlDatabase &db, qint64 goodsId,
     q.addBindValue(schedule.burst);
     q.addBindValue(secret);
     q.addBindValue(schedule.challengeBits);
+    q.addBindValue(schedule.addressWindowMs);
     q.addBindValue(goodsId);
     if (!q.exec())
         return R::failure(db::queryFailure(db, q));

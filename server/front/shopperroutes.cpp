@@ -262,6 +262,12 @@ Answer buyAnswer(const sale::BuyOutcome &o)
         return p.duplicate;
     case Kind::TooFrequent:
         return p.tooFrequent;
+    case Kind::AddressTooFrequent:
+        return Answer::error(
+            429, QStringLiteral("too_frequent"),
+            QStringLiteral("One try at a time from one address: please wait %1 s.")
+                .arg(o.retryAfterSeconds),
+            o.retryAfterSeconds);
     case Kind::StockNotLoaded:
         return p.stockNotLoaded;
     }
@@ -286,6 +292,11 @@ ShopperRoutes::ShopperRoutes(std::shared_ptr<const ShopperServices> services, Sh
     parts.rabbitBreaker = m_ctx.rabbitBreaker;
     parts.orders = worker->reserveStep() ? m_orderQueue.get() : nullptr;
     parts.metrics = m_ctx.metrics;
+    parts.shopperAddress = [trusted = m_ctx.trustedProxies](const QByteArray &peer,
+                                                           const QByteArray &forwardedFor) {
+        return users::clientAddress(QHostAddress(QString::fromLatin1(peer)), forwardedFor, trusted)
+            .toLatin1();
+    };
     parts.buyWait = std::chrono::milliseconds(m_ctx.buyWaitMs);
     parts.maxPublishBacklog = m_ctx.maxPublishBacklog;
     m_desk = std::make_unique<sale::BuyDesk>(parts);
@@ -557,6 +568,7 @@ void ShopperRoutes::buy(qint64 goodsId, std::string_view path, const Request &re
     buy.path = QByteArray(path.data(), qsizetype(path.size()));
     buy.authorization = request.authorization;
     buy.clientAddress = request.clientAddress;
+    buy.forwardedFor = request.forwardedFor;
     buy.nowMs = request.receivedAtMs;
     buy.arrivedAt = request.arrivedAt;
     // Steps 1 to 5 here, on the front thread; a refusal is prebuilt bytes.

@@ -328,7 +328,8 @@ QJsonObject scheduleJson(const sale::SaleSchedule &s)
             {QStringLiteral("endAt"), formatTime(s.endAtMs)},
             {QStringLiteral("ratePerSecond"), s.ratePerSecond},
             {QStringLiteral("burst"), s.burst},
-            {QStringLiteral("challengeBits"), s.challengeBits}};
+            {QStringLiteral("challengeBits"), s.challengeBits},
+            {QStringLiteral("addressWindowMs"), s.addressWindowMs}};
 }
 
 } // namespace
@@ -356,6 +357,7 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
         {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
         {QStringLiteral("burst"), sale.burst},
         {QStringLiteral("challengeBits"), sale.schedule ? sale.schedule->challengeBits : 0},
+        {QStringLiteral("addressWindowMs"), sale.schedule ? sale.schedule->addressWindowMs : 0},
         // The site's, from the admin thread's last reading of the live figures.
         {QStringLiteral("acceptedPerSecond"), double(lastFigures.site.accepted.value(id))},
         {QStringLiteral("state"),

@@ -207,6 +207,8 @@ Decoded<sale::SaleSchedule> decodeSaleSchedule(const QByteArray &body)
         s.ratePerSecond = r.number("ratePerSecond", 0, 10'000'000);
         s.burst = r.integer("burst", 1, 10'000'000);
         s.challengeBits = int(r.integer("challengeBits", 0, sale::ChallengeSigner::maxBits, 0));
+        s.addressWindowMs =
+            int(r.integer("addressWindowMs", 0, sale::SaleSchedule::maxAddressWindowMs, 0));
         if (!r.error()) {
             if (const Status valid = s.validate(); !valid)
                 r.fail(valid.error());

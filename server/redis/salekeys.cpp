@@ -28,6 +28,11 @@ QByteArray SaleKeys::window(qint64 userId) const
     return joined(m_tag, ":win:").append(QByteArray::number(userId));
 }
 
+QByteArray SaleKeys::addressWindow(QByteArrayView address) const
+{
+    return joined(m_tag, ":aw:").append(address.first(std::min<qsizetype>(address.size(), 64)));
+}
+
 QByteArray SaleKeys::usedChallenge(QByteArrayView challenge) const
 {
     // A digest, not the challenge itself: keys stay short whatever a client sends.

@@ -18,6 +18,7 @@ namespace flashsale::redis {
 /// |                           |        | reservations without an order yet, for the reconciler  |
 /// | `{g:42}:soldout`          | string | "1" while sold out                                     |
 /// | `{g:42}:win:<userId>`     | string | the shopper's request window (SET NX PX, 10 s default) |
+/// | `{g:42}:aw:<address>`     | string | a client address's window, when the sale has one       |
 /// | `{g:42}:pow:<digest>`     | string | a solved proof-of-work challenge, used (SET NX PX,     |
 /// |                           |        | until it expires); digest: hex of its SHA-256's first 16
 /// bytes |
@@ -40,6 +41,8 @@ struct SaleKeys
 
     /// `{g:N}:win:<userId>`.
     QByteArray window(qint64 userId) const;
+    /// `{g:N}:aw:<address>`.
+    QByteArray addressWindow(QByteArrayView address) const;
     /// `{g:N}:pow:<digest of challenge>`.
     QByteArray usedChallenge(QByteArrayView challenge) const;
 

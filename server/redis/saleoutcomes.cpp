@@ -38,7 +38,7 @@ ReserveOutcome ReserveOutcome::fromReply(qint64 goodsId, qint64 userId, const Re
     outcome.goodsId = goodsId;
     outcome.userId = userId;
     const QList<qint64> values = integers(reply, 3);
-    if (values.isEmpty() || values[0] < 1 || values[0] > 5) {
+    if (values.isEmpty() || values[0] < 1 || values[0] > 6) {
         outcome.error = badReply("reserve", reply);
         return outcome;
     }

@@ -18,6 +18,7 @@ struct ReserveOutcome
         Duplicate = 3, ///< this shopper already has a result for this product
         TooFrequent = 4, ///< again within the shopper's request window
         NoSuchSale = 5, ///< no stock was ever loaded for this product
+        AddressTooFrequent = 6, ///< another attempt from this address within the sale's window
     };
 
     Kind kind = Kind::Error; ///< see Kind

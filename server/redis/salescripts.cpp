@@ -65,24 +65,47 @@ SaleScripts::SaleScripts(Redis *redis, int windowMs)
     , m_windowMs(QByteArray::number(std::max(1, windowMs)))
 { }
 
-QList<QByteArray> SaleScripts::reserveKeys(qint64 goodsId, qint64 userId)
+QList<QByteArray> SaleScripts::reserveKeys(qint64 goodsId, qint64 userId,
+                                         const AddressWindow &address)
 {
     const SaleKeys keys(goodsId);
     return {keys.stock,   keys.sequence,       keys.results,
-            keys.pending, keys.window(userId), keys.soldOut};
+            keys.pending, keys.window(userId), keys.soldOut,
+            keys.addressWindow(address.windowMs > 0 ? QByteArrayView(address.address) : "-")};
 }
 
-QList<QByteArray> SaleScripts::reserveArgs(qint64 goodsId, qint64 userId) const
+QList<QByteArray> SaleScripts::reserveArgs(qint64 goodsId, qint64 userId,
+                                           const AddressWindow &address) const
 {
     return {QByteArray::number(userId), m_windowMs, QByteArray::number(goodsId),
-            SaleKeys::eventChannel()};
+            SaleKeys::eventChannel(), QByteArray::number(std::max(0, address.windowMs))};
+}
+
+QList<QByteArray> SaleScripts::reserveCommand(qint64 goodsId, const QByteArray &user) const
+{
+    QList<QByteArray> keys = reserveKeys(goodsId, 0);
+    QList<QByteArray> args = reserveArgs(goodsId, 0);
+    const QByteArray window = SaleKeys(goodsId).window(0);
+    for (QByteArray &key : keys) {
+        if (key == window)
+            key = window.chopped(1) + user; // `...:win:0` -> `...:win:<user>`
+    }
+    args[0] = user;
+    return QList<QByteArray> {"EVALSHA", reserveScript().sha1(), QByteArray::number(keys.size())}
+    + keys + args;
 }
 
 void SaleScripts::reserve(qint64 goodsId, qint64 userId, QObject *context,
                           std::function<void(const ReserveOutcome &)> done) const
 {
-    m_redis->evalScript(reserveScript(), reserveKeys(goodsId, userId), reserveArgs(goodsId, userId),
-                        context,
+    reserve(goodsId, userId, AddressWindow {}, context, std::move(done));
+}
+
+void SaleScripts::reserve(qint64 goodsId, qint64 userId, const AddressWindow &address,
+                          QObject *context, std::function<void(const ReserveOutcome &)> done) const
+{
+    m_redis->evalScript(reserveScript(), reserveKeys(goodsId, userId, address),
+                        reserveArgs(goodsId, userId, address), context,
                         [goodsId, userId, done = std::move(done)](const RedisReply &reply) {
                             done(ReserveOutcome::fromReply(goodsId, userId, reply));
                         });

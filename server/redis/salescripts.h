@@ -13,6 +13,14 @@ namespace flashsale::redis {
 /// keys or read raw replies. Each call runs one script on the product's slot; the callback
 /// runs exactly once unless \a context is destroyed first. Cheap to copy; holds a pointer
 /// to \a redis, which must outlive it.
+/// A sale's per-address buy window: one reserve attempt per client address per \a windowMs
+/// (0: none), beside the per-shopper window.
+struct AddressWindow
+{
+    QByteArray address; ///< the client's address, as the brake sees it
+    int windowMs = 0; ///< 0: no window
+};
+
 class SaleScripts
 {
 public:
@@ -21,6 +29,9 @@ public:
 
     /// One shopper's attempt at one unit (the buy path's step 6).
     void reserve(qint64 goodsId, qint64 userId, QObject *context,
+                 std::function<void(const ReserveOutcome &)> done) const;
+    /// The same within the sale's per-address window \a address.
+    void reserve(qint64 goodsId, qint64 userId, const AddressWindow &address, QObject *context,
                  std::function<void(const ReserveOutcome &)> done) const;
     /// Loads a sale's stock, replacing a stock none of which is handed out yet; a stock with
     /// units reserved or sold is kept (AlreadyLive).
@@ -60,8 +71,13 @@ public:
     static const RedisScript &inventoryScript();
 
     /// The keys and arguments of the reserve script, as reserve() sends them.
-    static QList<QByteArray> reserveKeys(qint64 goodsId, qint64 userId);
-    QList<QByteArray> reserveArgs(qint64 goodsId, qint64 userId) const;
+    static QList<QByteArray> reserveKeys(qint64 goodsId, qint64 userId,
+                                         const AddressWindow &address = {});
+    QList<QByteArray> reserveArgs(qint64 goodsId, qint64 userId,
+                                  const AddressWindow &address = {}) const;
+    /// The reserve script as one EVALSHA command for a load tool (redis-benchmark), with
+    /// \a user standing for the shopper's id in its keys and arguments ("__rand_int__").
+    QList<QByteArray> reserveCommand(qint64 goodsId, const QByteArray &user) const;
 
 private:
     void load(qint64 goodsId, const QByteArray &mode, qint64 units, QObject *context,

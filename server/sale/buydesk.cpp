@@ -105,6 +105,12 @@ BuyDesk::Checked BuyDesk::check(const BuyRequest &request) const
     BuyAdmission admission;
     admission.goodsId = goodsId;
     admission.userId = session->userId;
+    if (schedule.addressWindowMs > 0)
+        admission.address = {m_parts.shopperAddress
+                                 ? m_parts.shopperAddress(request.clientAddress,
+                                                          request.forwardedFor)
+                                 : request.clientAddress,
+                             schedule.addressWindowMs};
     admission.wait = wait;
     admission.ticket = std::make_shared<AdmissionGate::Ticket>(std::move(*ticket));
     admission.arrivedAt = request.arrivedAt;
@@ -129,6 +135,9 @@ BuyOutcome BuyDesk::fromReserve(const BuyAdmission &admission, const redis::Rese
         return outcome(Kind::Duplicate, goodsId);
     case R::TooFrequent:
         return outcome(Kind::TooFrequent, goodsId, 1);
+    case R::AddressTooFrequent:
+        return outcome(Kind::AddressTooFrequent, goodsId,
+                       std::max(1, (admission.address.windowMs + 999) / 1000));
     case R::NoSuchSale:
         return outcome(Kind::StockNotLoaded, goodsId, 2);
     case R::Reserved:
@@ -158,7 +167,7 @@ void BuyDesk::reserve(const BuyAdmission &admission, ReserveStep &step,
     // reserve below reports its outcome.
     if (!m_parts.redisBreaker->allow())
         return done(finish(outcome(Kind::Unavailable, admission.goodsId, 2), admission.arrivedAt));
-    step.reserve(admission.goodsId, admission.userId,
+    step.reserve(admission.goodsId, admission.userId, admission.address,
                  [this, admission, done = std::move(done)](const redis::ReserveOutcome &o) {
                      // The admission (and its place in the gate) is held until here.
                      done(finish(fromReserve(admission, o), admission.arrivedAt));

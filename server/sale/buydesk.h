@@ -4,6 +4,7 @@
 #include "buyoutcome.h"
 #include "buyrequest.h"
 #include "saleoutcomes.h"
+#include "salescripts.h"
 
 #include <chrono>
 #include <functional>
@@ -31,8 +32,9 @@ class ReserveStep
 {
 public:
     virtual ~ReserveStep() = default;
-    /// Runs the reserve script for \a userId and \a goodsId; \a done is called once.
-    virtual void reserve(qint64 goodsId, qint64 userId,
+    /// Runs the reserve script for \a userId and \a goodsId within the sale's per-address
+    /// window \a address; \a done is called once.
+    virtual void reserve(qint64 goodsId, qint64 userId, const redis::AddressWindow &address,
                          std::function<void(const redis::ReserveOutcome &)> done) = 0;
 };
 
@@ -55,6 +57,7 @@ struct BuyAdmission
 {
     qint64 goodsId = 0; ///< the product
     qint64 userId = 0; ///< the shopper the session speaks for
+    redis::AddressWindow address; ///< the sale's per-address window (windowMs 0: none)
     std::chrono::microseconds wait {0}; ///< how long to wait before reserving
     std::shared_ptr<AdmissionGate::Ticket> ticket; ///< the place in the gate
     std::chrono::steady_clock::time_point arrivedAt; ///< the request's arrival (latency)
@@ -82,6 +85,10 @@ public:
         metrics::SaleMetrics *metrics = nullptr; ///< counts every outcome
         std::chrono::milliseconds buyWait {5}; ///< how long a buy may wait for a token
         qint64 maxPublishBacklog = 100'000; ///< past it buys are refused (503)
+        /// The shopper's address from the peer and X-Forwarded-For (trusting only the
+        /// site's proxies), asked only for a sale with a per-address window; null: the peer.
+        std::function<QByteArray(const QByteArray &peer, const QByteArray &forwardedFor)>
+            shopperAddress;
     };
 
     /// Either the buy's final outcome, or its admission to the reserve step.

@@ -13,6 +13,7 @@ metrics::Outcome BuyOutcome::metric() const
     case Kind::Duplicate:
         return Outcome::Duplicate;
     case Kind::TooFrequent:
+    case Kind::AddressTooFrequent:
         return Outcome::TooFrequent;
     case Kind::RateLimited:
         return Outcome::RateLimited;
@@ -63,6 +64,8 @@ const char *BuyOutcome::kindName(Kind kind)
         return "duplicate";
     case Kind::TooFrequent:
         return "too_frequent";
+    case Kind::AddressTooFrequent:
+        return "address_too_frequent";
     case Kind::StockNotLoaded:
         return "stock_not_loaded";
     }

@@ -26,6 +26,7 @@ struct BuyOutcome
         Unavailable, ///< a breaker is open or the publisher's backlog full (503 degraded)
         Duplicate, ///< the shopper already has a result for this product (409)
         TooFrequent, ///< again within the shopper's window (429)
+        AddressTooFrequent, ///< again from this address within the sale's window (429)
         StockNotLoaded, ///< Redis has no stock for the sale yet (503 degraded)
     };
 

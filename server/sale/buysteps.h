@@ -21,10 +21,10 @@ public:
         , m_context(context)
     { }
 
-    void reserve(qint64 goodsId, qint64 userId,
+    void reserve(qint64 goodsId, qint64 userId, const redis::AddressWindow &address,
                  std::function<void(const redis::ReserveOutcome &)> done) override
     {
-        m_scripts.reserve(goodsId, userId, m_context, std::move(done));
+        m_scripts.reserve(goodsId, userId, address, m_context, std::move(done));
     }
 
 private:

@@ -22,6 +22,8 @@ QString phaseName(SalePhase phase);
 /// A sale's times and limits as the admin API sets them, in milliseconds since the epoch.
 struct SaleSchedule
 {
+    static constexpr int maxAddressWindowMs = 3'600'000; ///< an hour
+
     qint64 revealAtMs = 0; ///< the buy path is handed out from here on
     qint64 startAtMs = 0; ///< buying opens
     qint64 endAtMs = 0; ///< buying closes (exclusive)
@@ -29,6 +31,7 @@ struct SaleSchedule
     double ratePerSecond = 1000; ///< site-wide token rate for the buy path
     qint64 burst = 100; ///< tokens that may be spent at once
     int challengeBits = 0; ///< proof of work before the path (leading zero bits; 0: none)
+    int addressWindowMs = 0; ///< one reserve attempt per client address per this (0: none)
 
     /// The phase at \a nowMs (ignoring stock; see phaseAt with soldOut).
     SalePhase phaseAt(qint64 nowMs, bool soldOut = false) const;

@@ -14,6 +14,7 @@ QJsonObject SaleSchedule::toJson() const
         {QStringLiteral("ratePerSecond"), ratePerSecond},
         {QStringLiteral("burst"), burst},
         {QStringLiteral("challengeBits"), challengeBits},
+        {QStringLiteral("addressWindowMs"), addressWindowMs},
     };
 }
 

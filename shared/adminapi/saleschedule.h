@@ -15,6 +15,7 @@ struct SaleSchedule
     double ratePerSecond = 100; ///< token bucket refill rate for buys
     qint64 burst = 100; ///< token bucket size
     int challengeBits = 0; ///< proof-of-work difficulty before the path (0-24; 0: none)
+    int addressWindowMs = 0; ///< one buy attempt per client address per this (0: none)
 
     QJsonObject toJson() const;
 };

@@ -22,6 +22,7 @@ Result<SaleStatus> SaleStatus::fromJson(const QJsonObject &json)
     s.ratePerSecond = fields.number(QStringLiteral("ratePerSecond"));
     s.burst = fields.integer(QStringLiteral("burst"));
     s.challengeBits = int(fields.integer(QStringLiteral("challengeBits")));
+    s.addressWindowMs = int(fields.integer(QStringLiteral("addressWindowMs")));
     s.acceptedPerSecond = fields.number(QStringLiteral("acceptedPerSecond"));
     s.state = fields.string(QStringLiteral("state"));
     s.degraded = fields.boolean(QStringLiteral("degraded"));
@@ -45,6 +46,7 @@ QJsonObject SaleStatus::toJson() const
         {QStringLiteral("ratePerSecond"), ratePerSecond},
         {QStringLiteral("burst"), burst},
         {QStringLiteral("challengeBits"), challengeBits},
+        {QStringLiteral("addressWindowMs"), addressWindowMs},
         {QStringLiteral("acceptedPerSecond"), acceptedPerSecond},
         {QStringLiteral("state"), state},
         {QStringLiteral("degraded"), degraded},

@@ -25,6 +25,7 @@ struct SaleStatus
     double ratePerSecond = 0; ///< token bucket refill rate for buys
     qint64 burst = 0; ///< token bucket size
     int challengeBits = 0; ///< proof-of-work difficulty before the path (0: none)
+    int addressWindowMs = 0; ///< the sale's per-address buy window (0: none)
     double acceptedPerSecond = 0; ///< buys accepted per second, observed
     QString state; ///< draft, scheduled, revealed, live, sold_out, ended or degraded
     bool degraded = false; ///< kill switch on for this product (or the site)

@@ -575,22 +575,10 @@ private Q_SLOTS:
         // (d) Redis alone: the reserve script, a new shopper per call (__rand_int__), on the
         // big sale's keys.
         const QUrl redisUrl(TestServices::instance().redisUrl());
-        const flashsale::redis::SaleKeys keys(bigId);
-        const QStringList reserveCall {
-            QStringLiteral("EVALSHA"),
-            QString::fromLatin1(flashsale::redis::SaleScripts::reserveScript().sha1()),
-            QStringLiteral("6"),
-            QString::fromLatin1(keys.stock),
-            QString::fromLatin1(keys.sequence),
-            QString::fromLatin1(keys.results),
-            QString::fromLatin1(keys.pending),
-            QString::fromLatin1(keys.window(0))
-                .replace(QStringLiteral(":win:0"), QStringLiteral(":win:__rand_int__")),
-            QString::fromLatin1(keys.soldOut),
-            QStringLiteral("__rand_int__"),
-            QStringLiteral("10000"),
-            QString::number(bigId),
-            QString::fromLatin1(flashsale::redis::SaleKeys::eventChannel())};
+        QStringList reserveCall;
+        for (const QByteArray &part :
+             flashsale::redis::SaleScripts(nullptr).reserveCommand(bigId, "__rand_int__"))
+            reserveCall.append(QString::fromLatin1(part));
         const RedisBenchFigures alone = runRedisBenchmark(redisUrl, reserveCall, 32, 16, 200'000);
         QVERIFY2(alone.requestsPerSecond > 0, qPrintable(alone.raw));
 

@@ -114,21 +114,18 @@ double redisBenchmark(int pipeline, const QByteArray &sha)
     std::unique_ptr<Redis> client = connectTo(QStringLiteral("redis://") + server.toString());
     const SaleScripts scripts(client.get());
     const qint64 goodsId = freshSale(scripts);
-    const SaleKeys keys(goodsId);
     QStringList args {QStringLiteral("-h"), server.host, QStringLiteral("-p"),
                       QString::number(server.port), QStringLiteral("-c"),
                       QString::number(connections), QStringLiteral("-n"), QString::number(requests),
                       QStringLiteral("-P"), QString::number(pipeline), QStringLiteral("-r"),
-                      QStringLiteral("1000000000"), QStringLiteral("--csv"),
-                      // The same keys and arguments as SaleScripts::reserve; each
-                      // __rand_int__ becomes a random shopper.
-                      QStringLiteral("EVALSHA"), QString::fromLatin1(sha), QStringLiteral("6")};
-    for (const QByteArray &key :
-         {keys.stock, keys.sequence, keys.results, keys.pending,
-          keys.window(0).replace("win:0", "win:__rand_int__"), keys.soldOut})
-        args.append(QString::fromUtf8(key));
-    args << QStringLiteral("__rand_int__") << QStringLiteral("10000") << QString::number(goodsId)
-         << QString::fromUtf8(SaleKeys::eventChannel());
+                      QStringLiteral("1000000000"), QStringLiteral("--csv")};
+    // The same keys and arguments as SaleScripts::reserve; each __rand_int__ becomes a
+    // random shopper.
+    const QList<QByteArray> reserve = scripts.reserveCommand(goodsId, "__rand_int__");
+    if (reserve.value(1) != sha)
+        qFatal("the reserve script's digest differs from the one loaded");
+    for (const QByteArray &part : reserve)
+        args.append(QString::fromUtf8(part));
     QProcess process;
     process.start(QStringLiteral("redis-benchmark"), args);
     if (!process.waitForFinished(300'000) || process.exitCode() != 0)

@@ -280,6 +280,49 @@ private Q_SLOTS:
         QCOMPARE(r.status, 202);
     }
 
+    void anAddressWindowHoldsOneBotsManyAccounts()
+    {
+        const qint64 id = m_client.liveSale(m_first, QStringLiteral("One per address"), 10);
+        QVERIFY(id > 0);
+        const QJsonObject status = m_client.saleStatus(m_first, id);
+        QCOMPARE(status.value(QStringLiteral("addressWindowMs")).toInt(), 0);
+        const ShopClient::Reply set = m_client.adminCall(
+            m_first, "PUT", QStringLiteral("/admin/sales/%1").arg(id),
+            QJsonDocument(
+                QJsonObject {{QStringLiteral("stock"), 10},
+                             {QStringLiteral("revealAt"), status.value(QStringLiteral("revealAt"))},
+                             {QStringLiteral("startAt"), status.value(QStringLiteral("startAt"))},
+                             {QStringLiteral("endAt"), status.value(QStringLiteral("endAt"))},
+                             {QStringLiteral("ratePerSecond"), 1000},
+                             {QStringLiteral("burst"), 100},
+                             {QStringLiteral("addressWindowMs"), 60'000}})
+                .toJson());
+        QCOMPARE(set.status, 200);
+        QCOMPARE(set.body.value(QStringLiteral("addressWindowMs")).toInt(), 60'000);
+        // Three accounts; two behind one address (as the trusted proxy, loopback, says).
+        const QByteArray first = shopperFrom(m_first), second = shopperFrom(m_first),
+                         other = shopperFrom(m_first);
+        QVERIFY(!first.isEmpty() && !second.isEmpty() && !other.isEmpty());
+        const auto buy = [&](const ServerProcess &server, const QByteArray &who,
+                             const QByteArray &address) {
+            const QUrl url = m_client.buyUrl(server, id, who);
+            return m_client.call("POST", url, {}, who, {{"X-Forwarded-For", address}});
+        };
+        // The second instance hears of the window at once (the change is announced).
+        QTRY_COMPARE(m_client.saleStatus(m_second, id).value(u"addressWindowMs"_qs).toInt(),
+                     60'000);
+        QCOMPARE(buy(m_first, first, "198.51.100.20").status, 202);
+        // The other account from that address, on the other instance: held, shared by Redis.
+        const ShopClient::Reply held = buy(m_second, second, "198.51.100.20");
+        QCOMPARE(held.status, 429);
+        QCOMPARE(held.error(), QStringLiteral("too_frequent"));
+        QCOMPARE(held.retryAfter.toInt(), 60);
+        QVERIFY2(held.body.value(u"message"_qs).toString().contains(u"address"_qs),
+                 held.raw.constData());
+        // Another address buys.
+        QCOMPARE(buy(m_second, other, "198.51.100.21").status, 202);
+    }
+
     void noChallengeKeepsTodaysPath()
     {
         const qint64 id = m_client.liveSale(m_first, QStringLiteral("Easy to get"), 5);

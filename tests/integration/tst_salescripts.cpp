@@ -29,6 +29,8 @@ private Q_SLOTS:
     void stormNeverOversells_data();
     void stormNeverOversells();
     void windowRejectsTooFrequentAttempts();
+    void addressWindowHoldsManyAccountsOfOneAddress_data();
+    void addressWindowHoldsManyAccountsOfOneAddress();
     void rollbackReturnsTheUnitOnce();
     void preloadNeverResetsALiveSale();
     void topUpReopensASoldOutSale();
@@ -65,6 +67,15 @@ ReserveOutcome reserve(const SaleScripts &scripts, qint64 goodsId, qint64 userId
 {
     return awaitResult<ReserveOutcome>(
                [&](QObject *ctx, auto done) { scripts.reserve(goodsId, userId, ctx, done); })
+        .value_or(ReserveOutcome {});
+}
+
+ReserveOutcome reserve(const SaleScripts &scripts, qint64 goodsId, qint64 userId,
+                       const AddressWindow &address)
+{
+    return awaitResult<ReserveOutcome>([&](QObject *ctx, auto done) {
+               scripts.reserve(goodsId, userId, address, ctx, done);
+           })
         .value_or(ReserveOutcome {});
 }
 
@@ -197,6 +208,47 @@ void TestSaleScripts::windowRejectsTooFrequentAttempts()
     QCOMPARE(awaitReply(*m_redis, {"DEL", SaleKeys(goodsId).window(2)}).toInteger(), 1);
     QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Duplicate);
     QCOMPARE(inventory(scripts, goodsId).stock, 8);
+}
+
+void TestSaleScripts::addressWindowHoldsManyAccountsOfOneAddress_data()
+{
+    QTest::addColumn<bool>("cluster");
+    QTest::newRow("standalone") << false;
+    QTest::newRow("cluster") << true;
+}
+
+void TestSaleScripts::addressWindowHoldsManyAccountsOfOneAddress()
+{
+    QFETCH(bool, cluster);
+    m_redis = connect(cluster ? TestServices::instance().redisClusterUrl()
+                              : TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get());
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(preload(scripts, goodsId, 10).kind, PreloadOutcome::Kind::Loaded);
+    using K = ReserveOutcome::Kind;
+    const AddressWindow bot {"203.0.113.7", 60'000};
+    QCOMPARE(reserve(scripts, goodsId, 1, bot).kind, K::Reserved);
+    // Another account from the same address: held by the sale's address window.
+    QCOMPARE(reserve(scripts, goodsId, 2, bot).kind, K::AddressTooFrequent);
+    QCOMPARE(reserve(scripts, goodsId, 3, bot).kind, K::AddressTooFrequent);
+    // A shopper's own repeat and duplicate answer as before and cost the address nothing.
+    QCOMPARE(reserve(scripts, goodsId, 1, bot).kind, K::TooFrequent);
+    // Other addresses, and sales without a window, are not held.
+    QCOMPARE(reserve(scripts, goodsId, 4, {"203.0.113.8", 60'000}).kind, K::Reserved);
+    QCOMPARE(reserve(scripts, goodsId, 5, {"203.0.113.7", 0}).kind, K::Reserved);
+    QCOMPARE(reserve(scripts, goodsId, 6).kind, K::Reserved);
+    const qint64 ttl =
+        awaitReply(*m_redis, {"PTTL", SaleKeys(goodsId).addressWindow("203.0.113.7")})
+            .toInteger();
+    QVERIFY2(ttl > 0 && ttl <= 60'000, qPrintable(QString::number(ttl)));
+    // Once the address's window is over, its next account gets its try (a new one: the
+    // held ones are within their own 10 s window still).
+    QCOMPARE(awaitReply(*m_redis, {"DEL", SaleKeys(goodsId).addressWindow("203.0.113.7")})
+                 .toInteger(),
+             1);
+    QCOMPARE(reserve(scripts, goodsId, 2, bot).kind, K::TooFrequent);
+    QCOMPARE(reserve(scripts, goodsId, 7, bot).kind, K::Reserved);
+    QCOMPARE(inventory(scripts, goodsId).stock, 5);
 }
 
 void TestSaleScripts::rollbackReturnsTheUnitOnce()

@@ -71,13 +71,14 @@ private Q_SLOTS:
         const QByteArray json = R"({"goodsId":3,"name":"Cup","priceCents":500,
             "flashPriceCents":100,"preloadedStock":10,"stockLeft":4,"ordersCreated":5,
             "pending":1,"revealAt":"2026-11-27T09:55:00.000Z","startAt":"2026-11-27T10:00:00.000Z",
-            "endAt":"2026-11-27T11:00:00.250Z","ratePerSecond":250.5,"burst":50,"challengeBits":16,
+            "endAt":"2026-11-27T11:00:00.250Z","ratePerSecond":250.5,"burst":50,"challengeBits":16,"addressWindowMs":2000,
             "acceptedPerSecond":12.5,"state":"live","degraded":false,"degradedMessage":""})";
         const Result<SaleStatus> s = SaleStatus::fromJson(parse(json));
         QVERIFY2(s.ok(), qPrintable(s.error()));
         QCOMPARE(s->startAt, QDateTime(QDate(2026, 11, 27), QTime(10, 0), Qt::UTC));
         QCOMPARE(s->endAt.time().msec(), 250);
         QCOMPARE(s->ratePerSecond, 250.5);
+        QCOMPARE(s->addressWindowMs, 2000);
         QCOMPARE(s->stockLeft, 4);
         QCOMPARE(s->challengeBits, 16);
         QVERIFY(s->isScheduled());
@@ -88,13 +89,14 @@ private Q_SLOTS:
         QVERIFY(again.ok());
         QCOMPARE(again->revealAt, s->revealAt);
         QCOMPARE(again->challengeBits, 16);
+        QCOMPARE(again->addressWindowMs, 2000);
     }
 
     void saleStatusDraftHasNoTimes()
     {
         const QByteArray json = R"({"goodsId":3,"name":"Cup","priceCents":500,
             "flashPriceCents":100,"preloadedStock":0,"stockLeft":0,"ordersCreated":0,
-            "pending":0,"revealAt":null,"ratePerSecond":0,"burst":0,"challengeBits":0,
+            "pending":0,"revealAt":null,"ratePerSecond":0,"burst":0,"challengeBits":0,"addressWindowMs":0,
             "acceptedPerSecond":0,"state":"draft","degraded":false,"degradedMessage":""})";
         const Result<SaleStatus> s = SaleStatus::fromJson(parse(json));
         QVERIFY2(s.ok(), qPrintable(s.error()));

@@ -29,10 +29,13 @@ public:
     redis::ReserveOutcome::Kind answer = redis::ReserveOutcome::Kind::Reserved;
     int calls = 0;
 
-    void reserve(qint64 goods, qint64 user,
+    redis::AddressWindow lastAddress; ///< the window of the last call
+
+    void reserve(qint64 goods, qint64 user, const redis::AddressWindow &address,
                  std::function<void(const redis::ReserveOutcome &)> done) override
     {
         ++calls;
+        lastAddress = address;
         redis::ReserveOutcome o;
         o.kind = answer;
         o.goodsId = goods;
@@ -139,12 +142,17 @@ struct World
                 noOrders = true;
             else if (c == u"redis=open")
                 redisBreaker.recordFailure();
+            else if (c == u"window=address")
+                sale.schedule->addressWindowMs = 2500;
+            else if (c == u"proxy=forwarded")
+                request.forwardedFor = "198.51.100.9";
             else if (c.startsWith(u"script=")) {
                 using R = redis::ReserveOutcome::Kind;
                 const QString k = c.mid(7);
                 step.answer = k == u"sold_out" ? R::SoldOut
                     : k == u"duplicate"        ? R::Duplicate
                     : k == u"too_frequent"     ? R::TooFrequent
+                    : k == u"address"          ? R::AddressTooFrequent
                     : k == u"no_such_sale"     ? R::NoSuchSale
                     : k == u"error"            ? R::Error
                                                : R::Reserved;
@@ -157,9 +165,10 @@ struct World
             catalog.markLoaded();
     }
 
-    BuyDesk desk()
+    BuyDesk desk(std::function<QByteArray(const QByteArray &, const QByteArray &)> resolver = {})
     {
         BuyDesk::Parts parts;
+        parts.shopperAddress = std::move(resolver);
         parts.catalog = &catalog;
         parts.sessions = &sessions;
         parts.killSwitch = &killSwitch;
@@ -175,10 +184,9 @@ struct World
     }
 };
 
-// Runs one buy to its end (any bucket wait is run at once).
-BuyOutcome buyOnce(World &world)
+// Runs one buy through \a desk to its end (any bucket wait is run at once).
+BuyOutcome buyWith(const BuyDesk &desk, World &world)
 {
-    const BuyDesk desk = world.desk();
     std::optional<BuyOutcome> result;
     desk.buy(
         world.request, world.step,
@@ -187,6 +195,11 @@ BuyOutcome buyOnce(World &world)
     if (!result)
         qFatal("the desk did not answer");
     return *result;
+}
+
+BuyOutcome buyOnce(World &world)
+{
+    return buyWith(world.desk(), world);
 }
 
 metrics::Outcome metricOf(Kind kind)
@@ -259,6 +272,8 @@ private Q_SLOTS:
         row("script: no stock loaded", {"script=no_such_sale"}, "stock_not_loaded", 1,
             Outcome::Degraded);
         row("script: error", {"script=error"}, "unavailable", 1, Outcome::Degraded);
+        row("script: address window", {"window=address", "script=address"},
+            "address_too_frequent", 1, Outcome::TooFrequent);
 
         // The order of the checks: of two failing ones, the earlier answers.
         const QList<QPair<const char *, const char *>> order = {
@@ -313,6 +328,36 @@ private Q_SLOTS:
         QCOMPARE(r.goodsId, goodsId);
         QCOMPARE(r.userId, userId);
         QCOMPARE(r.reservedAtMs, t0);
+    }
+
+    void addressWindowReachesTheScript()
+    {
+        // Without a window the script is told none, and the address is not even worked out.
+        World plain({QStringLiteral("proxy=forwarded")});
+        plain.request.clientAddress = "127.0.0.1";
+        int asked = 0;
+        const auto resolver = [&asked](const QByteArray &peer, const QByteArray &forwarded) {
+            ++asked;
+            return forwarded.isEmpty() ? peer : forwarded;
+        };
+        {
+            BuyDesk desk = plain.desk(resolver);
+            QCOMPARE(buyWith(desk, plain).kind, Kind::Queued);
+        }
+        QCOMPARE(plain.step.lastAddress.windowMs, 0);
+        QCOMPARE(asked, 0);
+        // With one, the shopper's address (as the resolver has it) and the sale's window.
+        World windowed({QStringLiteral("window=address"), QStringLiteral("proxy=forwarded"),
+                        QStringLiteral("script=address")});
+        windowed.request.clientAddress = "127.0.0.1";
+        BuyDesk desk = windowed.desk(resolver);
+        const BuyOutcome o = buyWith(desk, windowed);
+        QCOMPARE(asked, 1);
+        QCOMPARE(windowed.step.lastAddress.windowMs, 2500);
+        QCOMPARE(windowed.step.lastAddress.address, QByteArray("198.51.100.9"));
+        QCOMPARE(o.kind, Kind::AddressTooFrequent);
+        QCOMPARE(o.retryAfterSeconds, 3); // the window, rounded up
+        QVERIFY(windowed.orders.published.isEmpty());
     }
 
     void soldOutScriptSetsTheLocalMark()

@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QDateTimeEdit>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QHeaderView>
 #include <QImage>
 #include <QLabel>
@@ -180,6 +181,22 @@ private Q_SLOTS:
         adminapi::SaleSchedule restock = dialog.schedule();
         restock.stock = 150 + 150;
         QVERIFY(!session.scheduleSale(3, restock).isEmpty());
+
+        // The abuse guards are edited here too, on a live sale as well.
+        auto *challenge = dialog.findChild<QSpinBox *>(QStringLiteral("challenge"));
+        auto *addressWindow = dialog.findChild<QDoubleSpinBox *>(QStringLiteral("addressWindow"));
+        QVERIFY(challenge && addressWindow);
+        QVERIFY(challenge->isEnabled() && addressWindow->isEnabled());
+        QCOMPARE(challenge->value(), 8);
+        QCOMPARE(addressWindow->value(), 0.0);
+        QCOMPARE(addressWindow->text(), QStringLiteral("none"));
+        challenge->setValue(18);
+        addressWindow->setValue(2.5);
+        QCOMPARE(dialog.schedule().challengeBits, 18);
+        QCOMPARE(dialog.schedule().addressWindowMs, 2500);
+        const QString guards = dialog.change().changes.join(u'\n');
+        QVERIFY2(guards.contains(u"from 8 bits") && guards.contains(u"one try per 2.5 s"),
+                 qPrintable(guards));
     }
 
     void chartsLeaveAGapWhereSamplesAreMissing()

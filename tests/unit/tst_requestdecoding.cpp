@@ -208,6 +208,12 @@ private Q_SLOTS:
         QTest::newRow("challenge fraction")
             << times + j(",'challengeBits':8.5}") << "challengeBits";
         QTest::newRow("challenge text") << times + j(",'challengeBits':'8'}") << "challengeBits";
+        QTest::newRow("address window an hour")
+            << times + j(",'addressWindowMs':3600000}") << QString();
+        QTest::newRow("address window past an hour")
+            << times + j(",'addressWindowMs':3600001}") << "addressWindowMs";
+        QTest::newRow("address window negative")
+            << times + j(",'addressWindowMs':-1}") << "addressWindowMs";
     }
 
     void challengeBitsDefaultToNone()
@@ -217,6 +223,7 @@ private Q_SLOTS:
               "'endAt':'2026-11-27T11:00:00Z','ratePerSecond':5,'burst':1}"));
         QVERIFY(decoded);
         QCOMPARE(decoded->challengeBits, 0);
+        QCOMPARE(decoded->addressWindowMs, 0);
         const auto hard = decodeSaleSchedule(
             j("{'stock':1,'revealAt':'2026-11-27T09:00:00Z','startAt':'2026-11-27T10:00:00.000Z',"
               "'endAt':'2026-11-27T11:00:00Z','ratePerSecond':5,'burst':1,'challengeBits':20}"));

@@ -43,6 +43,8 @@ private:
         schedule.stock = s.preloadedStock;
         schedule.ratePerSecond = s.ratePerSecond;
         schedule.burst = s.burst;
+        schedule.challengeBits = s.challengeBits;
+        schedule.addressWindowMs = s.addressWindowMs;
         return schedule;
     }
 
@@ -65,7 +67,7 @@ private Q_SLOTS:
         QCOMPARE(s.stock, 150);
         QCOMPARE(s.ratePerSecond, 1000.0);
         QCOMPARE(s.burst, 100);
-        QCOMPARE(s.challengeBits, 12); // kept: the dialog has no editor for it
+        QCOMPARE(s.challengeBits, 12); // the dialog starts from the sale's own values
     }
 
     void aDraftOrAnEndedSaleGetsNewTimes()
@@ -155,6 +157,15 @@ private Q_SLOTS:
         adminapi::SaleSchedule asked = unchanged(sale);
         asked.ratePerSecond = 2;
         asked.burst = 1;
+        adminapi::SaleSchedule abuse = unchanged(sale);
+        abuse.challengeBits = 20;
+        abuse.addressWindowMs = 5000;
+        const ScheduleChange guarded = describeScheduleChange(sale, abuse, now);
+        QVERIFY(guarded.changesAnything);
+        QVERIFY2(anyContains(guarded.changes, QStringLiteral("from 12 bits")),
+                 qPrintable(guarded.changes.join(u'|')));
+        QVERIFY2(anyContains(guarded.changes, QStringLiteral("from none to one try per 5 s")),
+                 qPrintable(guarded.changes.join(u'|')));
         const ScheduleChange rate = describeScheduleChange(sale, asked, now);
         QVERIFY(
             anyContains(rate.changes, QStringLiteral("from 1000/s, burst 100 to 2/s, burst 1")));
