@@ -1,4 +1,8 @@
+#include "database.h"
+#include "databaseurl.h"
+#include "pathsigner.h"
 #include "serverprocess.h"
+#include "sessiontokens.h"
 #include "shopclient.h"
 #include "testservices.h"
 
@@ -7,6 +11,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QSqlQuery>
+#include <QTimer>
 #include <QTest>
 #include <QThread>
 
@@ -103,6 +109,59 @@ double opensslCommand(int ms)
     }
     return done * 1000.0 / timer.elapsed();
 }
+/// Latencies of buys sent open-loop: one every \a intervalMs for \a ms, each by a new
+/// shopper (minted tokens and paths), on a connection pool of its own.
+struct BuyProbe
+{
+    QNetworkAccessManager network;
+    QList<double> latenciesMs;
+    int accepted = 0; ///< 202s
+    int other = 0; ///< anything else (a test failure)
+
+    void run(const std::function<QNetworkRequest()> &next, int intervalMs, int ms)
+    {
+        latenciesMs.clear();
+        accepted = other = 0;
+        int outstanding = 0;
+        bool sending = true;
+        QEventLoop loop;
+        QTimer tick;
+        tick.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+            QNetworkRequest request = next();
+            auto *timer = new QElapsedTimer;
+            timer->start();
+            QNetworkReply *reply = network.post(request, QByteArray());
+            ++outstanding;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply, timer] {
+                latenciesMs.append(timer->nsecsElapsed() / 1e6);
+                delete timer;
+                (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 202
+                     ? accepted
+                     : other)++;
+                reply->deleteLater();
+                if (--outstanding == 0 && !sending)
+                    loop.quit();
+            });
+        });
+        QTimer::singleShot(ms, &loop, [&] {
+            tick.stop();
+            sending = false;
+            if (outstanding == 0)
+                loop.quit();
+        });
+        tick.start(intervalMs);
+        loop.exec();
+    }
+    double percentile(double p) const
+    {
+        QList<double> sorted = latenciesMs;
+        std::sort(sorted.begin(), sorted.end());
+        return sorted.isEmpty() ? 0 : sorted.at(std::min<qsizetype>(sorted.size() - 1,
+                                                                    qsizetype(p * sorted.size())));
+    }
+};
+
 } // namespace
 
 /// Sign-ins per second through the server's HTTP API at the default 100,000 PBKDF2
@@ -189,6 +248,161 @@ private Q_SLOTS:
               median(inProcess), median(server_) / median(inProcess));
         qInfo("  openssl kdf, a process a core  %7.1f/s  ratio %.2f", median(command),
               median(server_) / median(command));
+        QCOMPARE(server.stop(), 0);
+    }
+
+    /// The buy path while a sign-in storm runs: the same open-loop buys (real reservations)
+    /// measured quiet and during the storm, in one run.
+    void buyLatencyDuringASignInStorm()
+    {
+        const QString databaseUrl = TestServices::instance().createDatabase();
+        ServerProcess server;
+        // (The last --password-iterations given counts: the server's default here.)
+        QVERIFY2(server.start(ShopClient::serverArgs({QStringLiteral("--role"),
+                                                      QStringLiteral("api"),
+                                                      QStringLiteral("--password-iterations"),
+                                                      QString::number(iterations)}),
+                              ShopClient::environment(databaseUrl)),
+                 qPrintable(server.output()));
+        QVERIFY(ShopClient::offsetGoodsIds(databaseUrl));
+        ShopClient client;
+        const qint64 goodsId = client.liveSale(server, QStringLiteral("Storm"), 1'000'000);
+        QVERIFY(goodsId > 0);
+        QByteArray saleSecret;
+        {
+            const auto opened = flashsale::db::openDatabase(
+                flashsale::db::DatabaseUrl::parse(databaseUrl).value(), QStringLiteral("storm"));
+            QVERIFY2(opened.ok(), qPrintable(opened.error()));
+            QSqlQuery q(opened.value());
+            QVERIFY(q.exec(QStringLiteral("SELECT path_secret FROM miaosha_goods WHERE goods_id = %1")
+                               .arg(goodsId))
+                    && q.next());
+            saleSecret = q.value(0).toByteArray();
+        }
+        flashsale::db::closeDatabase(QStringLiteral("storm"));
+        const flashsale::users::SessionTokens tokens(ShopClient::sessionSecret, 3600);
+        const flashsale::sale::PathSigner signer(saleSecret);
+        qint64 nextShopper = 1;
+        const auto nextBuy = [&] {
+            const qint64 user = nextShopper++;
+            QNetworkRequest request(server.baseUrl().resolved(
+                QUrl(QStringLiteral("/api/sales/%1/%2/orders")
+                         .arg(goodsId)
+                         .arg(signer.path(user, goodsId)))));
+            request.setRawHeader("Authorization",
+                                 "Bearer "
+                                     + tokens.issue(user, QDateTime::currentMSecsSinceEpoch())
+                                           .toLatin1());
+            request.setTransferTimeout(30'000);
+            return request;
+        };
+
+        // The storm: as many sign-ins as the server takes, 16 in flight, for the whole phase.
+        QNetworkAccessManager stormNetwork;
+        const QUrl users = server.baseUrl().resolved(QUrl(QStringLiteral("/api/users")));
+        const QUrl sessions = server.baseUrl().resolved(QUrl(QStringLiteral("/api/sessions")));
+        const QByteArray credentials = QJsonDocument(QJsonObject {
+                                                         {QStringLiteral("username"),
+                                                          QStringLiteral("storm")},
+                                                         {QStringLiteral("password"),
+                                                          QStringLiteral("secret-pw")}})
+                                           .toJson(QJsonDocument::Compact);
+        const auto post = [&](const QUrl &url) {
+            QNetworkRequest request(url);
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+            request.setTransferTimeout(120'000);
+            return stormNetwork.post(request, credentials);
+        };
+        {
+            QNetworkReply *created = post(users);
+            QTRY_VERIFY_WITH_TIMEOUT(created->isFinished(), 30'000);
+            QCOMPARE(created->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 201);
+            created->deleteLater();
+        }
+        bool storming = false;
+        int signedIn = 0, signInsOut = 0;
+        std::function<void()> signIn = [&] {
+            QNetworkReply *reply = post(sessions);
+            ++signInsOut;
+            QObject::connect(reply, &QNetworkReply::finished, &stormNetwork, [&, reply] {
+                --signInsOut;
+                signedIn +=
+                    reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200;
+                reply->deleteLater();
+                if (storming)
+                    signIn();
+            });
+        };
+
+        constexpr int intervalMs = 5; // 200 buys a second
+        constexpr int phaseMs = 6000;
+        BuyProbe probe;
+        struct Phase
+        {
+            double p50, p90, p99, max;
+            int buys;
+            double signInsPerSecond;
+            double cpuPercent;
+        };
+        // QTRY_* returns from the lambda on failure: the caller checks currentTestFailed().
+        const auto measure = [&](bool storm, Phase &phase) {
+            if (storm) {
+                storming = true;
+                for (int i = 0; i < 16; ++i)
+                    signIn();
+                // Until the hashing threads are busy: the first answers are in.
+                QTRY_VERIFY_WITH_TIMEOUT(signedIn >= 4, 60'000);
+            }
+            const int signedBefore = signedIn;
+            const double cpuBefore = cpuSeconds(server.process().processId());
+            QElapsedTimer timer;
+            timer.start();
+            probe.run(nextBuy, intervalMs, phaseMs);
+            const double seconds = timer.elapsed() / 1000.0;
+            phase = {probe.percentile(0.5), probe.percentile(0.9), probe.percentile(0.99),
+                         probe.percentile(1.0), int(probe.latenciesMs.size()),
+                         (signedIn - signedBefore) / seconds,
+                         (cpuSeconds(server.process().processId()) - cpuBefore) * 100 / seconds};
+            if (storm) {
+                storming = false;
+                QTRY_VERIFY_WITH_TIMEOUT(signInsOut == 0, 120'000);
+            }
+        };
+        QList<Phase> quiet, storm;
+        for (int round = 0; round < rounds; ++round) {
+            quiet.append(Phase {});
+            measure(false, quiet.last());
+            QVERIFY(!QTest::currentTestFailed());
+            QCOMPARE(probe.other, 0);
+            storm.append(Phase {});
+            measure(true, storm.last());
+            QVERIFY(!QTest::currentTestFailed());
+            QCOMPARE(probe.other, 0);
+            QVERIFY(storm.last().signInsPerSecond > 0);
+            for (const auto &[name, p] : {std::pair {"quiet", quiet.last()},
+                                          std::pair {"storm", storm.last()}})
+                qInfo("round %d %s: %d buys, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; "
+                      "%.1f sign-ins/s; server CPU %.0f%%",
+                      round + 1, name, p.buys, p.p50, p.p90, p.p99, p.max, p.signInsPerSecond,
+                      p.cpuPercent);
+        }
+        const auto median = [](QList<Phase> phases, double Phase::*field) {
+            QList<double> v;
+            for (const Phase &p : phases)
+                v.append(p.*field);
+            std::sort(v.begin(), v.end());
+            return v.at(v.size() / 2);
+        };
+        qInfo("buys open-loop at %d/s (new shopper each, real reservations), median of %d "
+              "rounds:",
+              1000 / intervalMs, rounds);
+        qInfo("  quiet:              p50 %6.2f ms  p99 %6.2f ms",
+              median(quiet, &Phase::p50), median(quiet, &Phase::p99));
+        qInfo("  during sign-ins:    p50 %6.2f ms  p99 %6.2f ms  (%.1f sign-ins/s at %d "
+              "iterations, 16 in flight)",
+              median(storm, &Phase::p50), median(storm, &Phase::p99),
+              median(storm, &Phase::signInsPerSecond), iterations);
+        qInfo("  p99 storm / quiet:  %.2f", median(storm, &Phase::p99) / median(quiet, &Phase::p99));
         QCOMPARE(server.stop(), 0);
     }
 };
