@@ -48,6 +48,27 @@ ReserveOutcome ReserveOutcome::fromReply(qint64 goodsId, qint64 userId, const Re
     return outcome;
 }
 
+QList<ReserveOutcome> ReserveOutcome::fromReplies(qint64 goodsId, const QList<qint64> &userIds,
+                                                  const RedisReply &reply)
+{
+    QList<ReserveOutcome> outcomes(userIds.size());
+    const QList<qint64> values = integers(reply, 3 * userIds.size());
+    for (qsizetype i = 0; i < userIds.size(); ++i) {
+        ReserveOutcome &outcome = outcomes[i];
+        outcome.goodsId = goodsId;
+        outcome.userId = userIds[i];
+        const qint64 code = values.value(3 * i);
+        if (values.size() != 3 * userIds.size() || code < 1 || code > 6) {
+            outcome.error = badReply("reserve", reply);
+            continue;
+        }
+        outcome.kind = Kind(code);
+        outcome.sequence = values[3 * i + 1];
+        outcome.reservedAtMs = values[3 * i + 2];
+    }
+    return outcomes;
+}
+
 PreloadOutcome PreloadOutcome::fromReply(const RedisReply &reply)
 {
     PreloadOutcome outcome;

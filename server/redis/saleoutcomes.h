@@ -32,6 +32,10 @@ struct ReserveOutcome
     QByteArray reservationId() const;
     /// Reads the reserve script's reply.
     static ReserveOutcome fromReply(qint64 goodsId, qint64 userId, const RedisReply &reply);
+    /// Reads the reply of one call for several shoppers: one outcome per user, in order
+    /// (all Error when the call failed).
+    static QList<ReserveOutcome> fromReplies(qint64 goodsId, const QList<qint64> &userIds,
+                                             const RedisReply &reply);
 };
 
 /// What a preload or top-up came to.

@@ -65,32 +65,40 @@ SaleScripts::SaleScripts(Redis *redis, int windowMs)
     , m_windowMs(QByteArray::number(std::max(1, windowMs)))
 { }
 
-QList<QByteArray> SaleScripts::reserveKeys(qint64 goodsId, qint64 userId,
-                                         const AddressWindow &address)
+QList<QByteArray> SaleScripts::reserveKeys(qint64 goodsId, const QList<ReserveAsk> &asks)
 {
     const SaleKeys keys(goodsId);
-    return {keys.stock,   keys.sequence,       keys.results,
-            keys.pending, keys.window(userId), keys.soldOut,
-            keys.addressWindow(address.windowMs > 0 ? QByteArrayView(address.address) : "-")};
+    QList<QByteArray> list {keys.stock, keys.sequence, keys.results, keys.pending, keys.soldOut};
+    list.reserve(5 + 2 * asks.size());
+    for (const ReserveAsk &ask : asks) {
+        list.append(keys.window(ask.userId));
+        list.append(keys.addressWindow(
+            ask.address.windowMs > 0 ? QByteArrayView(ask.address.address) : "-"));
+    }
+    return list;
 }
 
-QList<QByteArray> SaleScripts::reserveArgs(qint64 goodsId, qint64 userId,
-                                           const AddressWindow &address) const
+QList<QByteArray> SaleScripts::reserveArgs(qint64 goodsId, const QList<ReserveAsk> &asks) const
 {
-    return {QByteArray::number(userId), m_windowMs, QByteArray::number(goodsId),
-            SaleKeys::eventChannel(), QByteArray::number(std::max(0, address.windowMs))};
+    QList<QByteArray> list {m_windowMs, QByteArray::number(goodsId), SaleKeys::eventChannel()};
+    list.reserve(3 + 2 * asks.size());
+    for (const ReserveAsk &ask : asks) {
+        list.append(QByteArray::number(ask.userId));
+        list.append(QByteArray::number(std::max(0, ask.address.windowMs)));
+    }
+    return list;
 }
 
 QList<QByteArray> SaleScripts::reserveCommand(qint64 goodsId, const QByteArray &user) const
 {
-    QList<QByteArray> keys = reserveKeys(goodsId, 0);
-    QList<QByteArray> args = reserveArgs(goodsId, 0);
+    QList<QByteArray> keys = reserveKeys(goodsId, {ReserveAsk {}});
+    QList<QByteArray> args = reserveArgs(goodsId, {ReserveAsk {}});
     const QByteArray window = SaleKeys(goodsId).window(0);
     for (QByteArray &key : keys) {
         if (key == window)
             key = window.chopped(1) + user; // `...:win:0` -> `...:win:<user>`
     }
-    args[0] = user;
+    args[3] = user; // the shopper's id, after the window, goods and channel
     return QList<QByteArray> {"EVALSHA", reserveScript().sha1(), QByteArray::number(keys.size())}
     + keys + args;
 }
@@ -104,10 +112,25 @@ void SaleScripts::reserve(qint64 goodsId, qint64 userId, QObject *context,
 void SaleScripts::reserve(qint64 goodsId, qint64 userId, const AddressWindow &address,
                           QObject *context, std::function<void(const ReserveOutcome &)> done) const
 {
-    m_redis->evalScript(reserveScript(), reserveKeys(goodsId, userId, address),
-                        reserveArgs(goodsId, userId, address), context,
+    const QList<ReserveAsk> asks {ReserveAsk {userId, address}};
+    m_redis->evalScript(reserveScript(), reserveKeys(goodsId, asks), reserveArgs(goodsId, asks),
+                        context,
                         [goodsId, userId, done = std::move(done)](const RedisReply &reply) {
                             done(ReserveOutcome::fromReply(goodsId, userId, reply));
+                        });
+}
+
+void SaleScripts::reserveMany(qint64 goodsId, const QList<ReserveAsk> &asks, QObject *context,
+                              std::function<void(const QList<ReserveOutcome> &)> done) const
+{
+    QList<qint64> users;
+    users.reserve(asks.size());
+    for (const ReserveAsk &ask : asks)
+        users.append(ask.userId);
+    m_redis->evalScript(reserveScript(), reserveKeys(goodsId, asks), reserveArgs(goodsId, asks),
+                        context,
+                        [goodsId, users, done = std::move(done)](const RedisReply &reply) {
+                            done(ReserveOutcome::fromReplies(goodsId, users, reply));
                         });
 }
 

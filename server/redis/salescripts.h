@@ -21,6 +21,13 @@ struct AddressWindow
     int windowMs = 0; ///< 0: no window
 };
 
+/// One shopper of a batch of reserves.
+struct ReserveAsk
+{
+    qint64 userId = 0;
+    AddressWindow address; ///< the sale's per-address window for this shopper
+};
+
 class SaleScripts
 {
 public:
@@ -33,6 +40,10 @@ public:
     /// The same within the sale's per-address window \a address.
     void reserve(qint64 goodsId, qint64 userId, const AddressWindow &address, QObject *context,
                  std::function<void(const ReserveOutcome &)> done) const;
+    /// Several shoppers' attempts at \a goodsId in one script call, in the order given (as
+    /// if reserved one after the other); \a done gets one outcome per ask, in that order.
+    void reserveMany(qint64 goodsId, const QList<ReserveAsk> &asks, QObject *context,
+                     std::function<void(const QList<ReserveOutcome> &)> done) const;
     /// Loads a sale's stock, replacing a stock none of which is handed out yet; a stock with
     /// units reserved or sold is kept (AlreadyLive).
     void preload(qint64 goodsId, qint64 stock, QObject *context,
@@ -71,10 +82,8 @@ public:
     static const RedisScript &inventoryScript();
 
     /// The keys and arguments of the reserve script, as reserve() sends them.
-    static QList<QByteArray> reserveKeys(qint64 goodsId, qint64 userId,
-                                         const AddressWindow &address = {});
-    QList<QByteArray> reserveArgs(qint64 goodsId, qint64 userId,
-                                  const AddressWindow &address = {}) const;
+    static QList<QByteArray> reserveKeys(qint64 goodsId, const QList<ReserveAsk> &asks);
+    QList<QByteArray> reserveArgs(qint64 goodsId, const QList<ReserveAsk> &asks) const;
     /// The reserve script as one EVALSHA command for a load tool (redis-benchmark), with
     /// \a user standing for the shopper's id in its keys and arguments ("__rand_int__").
     QList<QByteArray> reserveCommand(qint64 goodsId, const QByteArray &user) const;

@@ -1,6 +1,7 @@
 #include "redis.h"
 #include "redistestsupport.h"
 #include "salekeys.h"
+#include "buysteps.h"
 #include "salescripts.h"
 #include "testservices.h"
 
@@ -29,6 +30,9 @@ private Q_SLOTS:
     void stormNeverOversells_data();
     void stormNeverOversells();
     void windowRejectsTooFrequentAttempts();
+    void aBatchReservesAsIfOneAfterTheOther_data();
+    void aBatchReservesAsIfOneAfterTheOther();
+    void reservesAskedTogetherGoOutInOneCall();
     void addressWindowHoldsManyAccountsOfOneAddress_data();
     void addressWindowHoldsManyAccountsOfOneAddress();
     void rollbackReturnsTheUnitOnce();
@@ -208,6 +212,98 @@ void TestSaleScripts::windowRejectsTooFrequentAttempts()
     QCOMPARE(awaitReply(*m_redis, {"DEL", SaleKeys(goodsId).window(2)}).toInteger(), 1);
     QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::Duplicate);
     QCOMPARE(inventory(scripts, goodsId).stock, 8);
+}
+
+void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther_data()
+{
+    QTest::addColumn<bool>("cluster");
+    QTest::newRow("standalone") << false;
+    QTest::newRow("cluster") << true;
+}
+
+void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther()
+{
+    QFETCH(bool, cluster);
+    m_redis = connect(cluster ? TestServices::instance().redisClusterUrl()
+                              : TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get());
+    using K = ReserveOutcome::Kind;
+    const auto batch = [&](qint64 goodsId, const QList<ReserveAsk> &asks) {
+        return awaitResult<QList<ReserveOutcome>>([&](QObject *ctx, auto done) {
+                   scripts.reserveMany(goodsId, asks, ctx, done);
+               })
+            .value_or(QList<ReserveOutcome> {});
+    };
+    const qint64 missing = freshGoodsId();
+    const QList<ReserveOutcome> none = batch(missing, {{1, {}}, {2, {}}});
+    QCOMPARE(none.size(), 2);
+    QCOMPARE(none[0].kind, K::NoSuchSale);
+    QCOMPARE(none[1].kind, K::NoSuchSale);
+
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(preload(scripts, goodsId, 3).kind, PreloadOutcome::Kind::Loaded);
+    QCOMPARE(reserve(scripts, goodsId, 10).kind, K::Reserved); // before the batch
+    QList<QByteArray> events;
+    QObject listener;
+    QSignalSpy active(m_redis.get(), &Redis::subscriptionsActive);
+    m_redis->subscribe(SaleKeys::eventChannel(), &listener,
+                       [&](const QByteArray &, const QByteArray &m) { events.append(m); });
+    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    const AddressWindow bot {"198.51.100.77", 60'000};
+    // In order: a duplicate of an earlier buyer, a new shopper, the same shopper again within
+    // the batch, two accounts of one address, the last unit, then sold out.
+    const QList<ReserveOutcome> outcomes =
+        batch(goodsId, {{10, {}}, {11, {}}, {11, {}}, {12, bot}, {13, bot}, {14, {}}, {15, {}}});
+    QCOMPARE(outcomes.size(), 7);
+    const QList<K> expected {K::TooFrequent,        K::Reserved, K::TooFrequent, K::Reserved,
+                             K::AddressTooFrequent, K::SoldOut,  K::SoldOut};
+    for (qsizetype i = 0; i < outcomes.size(); ++i) {
+        QCOMPARE(outcomes[i].userId, (QList<qint64> {10, 11, 11, 12, 13, 14, 15})[i]);
+        QVERIFY2(outcomes[i].kind == expected[i], qPrintable(QString::number(i)));
+    }
+    // Queue positions go on from the single reserve, in the batch's order.
+    QCOMPARE(outcomes[1].sequence, 2);
+    QCOMPARE(outcomes[3].sequence, 3);
+    QVERIFY(outcomes[3].reservedAtMs > 0);
+    const SaleInventory after = inventory(scripts, goodsId);
+    QCOMPARE(after.stock, 0);
+    QCOMPARE(after.pending, 3);
+    QVERIFY(after.soldOut);
+    // The last unit's batch announces the sold-out once.
+    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) >= 1; }));
+    QCOMPARE(countEvents(events, "sold_out", goodsId), 1);
+}
+
+void TestSaleScripts::reservesAskedTogetherGoOutInOneCall()
+{
+    m_redis = connect(TestServices::instance().redisUrl());
+    const SaleScripts scripts(m_redis.get());
+    const qint64 goodsId = freshGoodsId();
+    QCOMPARE(preload(scripts, goodsId, 100).kind, PreloadOutcome::Kind::Loaded);
+    QObject context;
+    flashsale::sale::ScriptReserveStep step(scripts, &context);
+    // Ten buys handed over at once (as a front's mailbox is drained), then one more later.
+    QList<ReserveOutcome> answers;
+    for (qint64 user = 1; user <= 10; ++user)
+        step.reserve(goodsId, user, {}, [&](const ReserveOutcome &o) { answers.append(o); });
+    QVERIFY(spinUntil([&] { return answers.size() == 10; }));
+    QCOMPARE(step.scriptCalls(), 1);
+    for (qsizetype i = 0; i < answers.size(); ++i) {
+        QCOMPARE(answers[i].kind, ReserveOutcome::Kind::Reserved);
+        QCOMPARE(answers[i].userId, i + 1);
+        QCOMPARE(answers[i].sequence, i + 1);
+    }
+    step.reserve(goodsId, 11, {}, [&](const ReserveOutcome &o) { answers.append(o); });
+    QVERIFY(spinUntil([&] { return answers.size() == 11; }));
+    QCOMPARE(step.scriptCalls(), 2);
+    QCOMPARE(answers.last().sequence, 11);
+    // Past maxBatch shoppers a product takes several calls.
+    const int many = flashsale::sale::ScriptReserveStep::maxBatch + 1;
+    for (qint64 user = 100; user < 100 + many; ++user)
+        step.reserve(goodsId, user, {}, [&](const ReserveOutcome &o) { answers.append(o); });
+    QVERIFY(spinUntil([&] { return answers.size() == 11 + many; }));
+    QCOMPARE(step.scriptCalls(), 4);
+    QCOMPARE(inventory(scripts, goodsId).stock, 100 - 11 - many);
 }
 
 void TestSaleScripts::addressWindowHoldsManyAccountsOfOneAddress_data()
