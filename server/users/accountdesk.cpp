@@ -71,6 +71,25 @@ void ignoreHoldOff(const Result<qint64> &answer)
     holdOffOrNone(answer);
 }
 
+// Asks the brake through \a ask(brake, answer) on its thread; goes on with \a next(done)
+// unless the brake holds, when \a done gets a Braked outcome with the hold-off.
+template <typename Outcome, typename Ask, typename Next>
+void unlessBraked(const AccountDesk::Brake &brake, Ask ask, Next next,
+                  std::function<void(const Outcome &)> done)
+{
+    onBrakeThread(brake, [brake, ask, next, done = std::move(done)] {
+        ask(brake, [next, done](const Result<qint64> &held) {
+            if (const qint64 ms = holdOffOrNone(held); ms > 0) {
+                Outcome braked;
+                braked.kind = Outcome::Kind::Braked;
+                braked.holdOffMs = ms;
+                return done(braked);
+            }
+            next(done);
+        });
+    });
+}
+
 } // namespace
 
 AccountDesk::AccountDesk(db::SqlExecutor *sql, QThreadPool *hashing,
@@ -87,18 +106,15 @@ void AccountDesk::signUp(const Attempt &attempt, Brake brake,
     if (!brake.brake)
         return createAccount(attempt, brake, std::move(done));
     // The desk is a few pointers to services that outlive every call: copied, not referred to.
-    onBrakeThread(brake, [desk = *this, attempt, brake, done = std::move(done)] {
-        brake.brake->checkSignUp(attempt.address, brake.thread,
-                                 [desk, attempt, brake, done](const Result<qint64> &held) {
-                                     if (const qint64 ms = holdOffOrNone(held); ms > 0) {
-                                         SignUp braked;
-                                         braked.kind = SignUp::Kind::Braked;
-                                         braked.holdOffMs = ms;
-                                         return done(braked);
-                                     }
-                                     desk.createAccount(attempt, brake, done);
-                                 });
-    });
+    unlessBraked<SignUp>(
+        brake,
+        [address = attempt.address](const Brake &b, SignInBrake::Answer answer) {
+            b.brake->checkSignUp(address, b.thread, std::move(answer));
+        },
+        [desk = *this, attempt, brake](std::function<void(const SignUp &)> next) {
+            desk.createAccount(attempt, brake, std::move(next));
+        },
+        std::move(done));
 }
 
 void AccountDesk::createAccount(const Attempt &attempt, Brake brake,
@@ -135,18 +151,15 @@ void AccountDesk::signIn(const Attempt &attempt, Brake brake,
 {
     if (!brake.brake)
         return checkPassword(attempt, brake, std::move(done));
-    onBrakeThread(brake, [desk = *this, attempt, brake, done = std::move(done)] {
-        brake.brake->checkSignIn(attempt.username, attempt.address, brake.thread,
-                                 [desk, attempt, brake, done](const Result<qint64> &held) {
-                                     if (const qint64 ms = holdOffOrNone(held); ms > 0) {
-                                         SignIn braked;
-                                         braked.kind = SignIn::Kind::Braked;
-                                         braked.holdOffMs = ms;
-                                         return done(braked);
-                                     }
-                                     desk.checkPassword(attempt, brake, done);
-                                 });
-    });
+    unlessBraked<SignIn>(
+        brake,
+        [attempt](const Brake &b, SignInBrake::Answer answer) {
+            b.brake->checkSignIn(attempt.username, attempt.address, b.thread, std::move(answer));
+        },
+        [desk = *this, attempt, brake](std::function<void(const SignIn &)> next) {
+            desk.checkPassword(attempt, brake, std::move(next));
+        },
+        std::move(done));
 }
 
 void AccountDesk::checkPassword(const Attempt &attempt, Brake brake,

@@ -60,6 +60,14 @@ std::unique_ptr<Redis> TestSaleScripts::connect(const QString &url)
 
 namespace {
 
+/// Rows for a test run against standalone Redis and against the cluster.
+void standaloneAndCluster()
+{
+    QTest::addColumn<bool>("cluster");
+    QTest::newRow("standalone") << false;
+    QTest::newRow("cluster") << true;
+}
+
 PreloadOutcome preload(const SaleScripts &scripts, qint64 goodsId, qint64 stock)
 {
     return awaitResult<PreloadOutcome>(
@@ -123,9 +131,7 @@ int countEvents(const QList<QByteArray> &messages, const char *type, qint64 good
 
 void TestSaleScripts::stormNeverOversells_data()
 {
-    QTest::addColumn<bool>("cluster");
-    QTest::newRow("standalone") << false;
-    QTest::newRow("cluster") << true;
+    standaloneAndCluster();
 }
 
 void TestSaleScripts::stormNeverOversells()
@@ -216,9 +222,7 @@ void TestSaleScripts::windowRejectsTooFrequentAttempts()
 
 void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther_data()
 {
-    QTest::addColumn<bool>("cluster");
-    QTest::newRow("standalone") << false;
-    QTest::newRow("cluster") << true;
+    standaloneAndCluster();
 }
 
 void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther()
@@ -308,9 +312,7 @@ void TestSaleScripts::reservesAskedTogetherGoOutInOneCall()
 
 void TestSaleScripts::addressWindowHoldsManyAccountsOfOneAddress_data()
 {
-    QTest::addColumn<bool>("cluster");
-    QTest::newRow("standalone") << false;
-    QTest::newRow("cluster") << true;
+    standaloneAndCluster();
 }
 
 void TestSaleScripts::addressWindowHoldsManyAccountsOfOneAddress()
