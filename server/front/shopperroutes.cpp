@@ -265,8 +265,7 @@ Answer buyAnswer(const sale::BuyOutcome &o)
     case Kind::AddressTooFrequent:
         return Answer::error(
             429, QStringLiteral("too_frequent"),
-            QStringLiteral("One try at a time from one address: please wait %1 s.")
-                .arg(o.retryAfterSeconds),
+            QStringLiteral("One try at a time from one address."),
             o.retryAfterSeconds);
     case Kind::StockNotLoaded:
         return p.stockNotLoaded;
