@@ -8,6 +8,7 @@
 #include "figurespublisher.h"
 #include "healthregistry.h"
 #include "prometheustext.h"
+#include "queuedepthprobe.h"
 #include "requestdecoding.h"
 #include "salecatalog.h"
 #include "salechallenge.h"
@@ -700,6 +701,23 @@ void ShopperRoutes::metrics(Reply reply)
         out.sample("flashsale_dependency_up",
                    d.value().toObject().value(QStringLiteral("state")).toString() == u"up" ? 1 : 0,
                    {{"dependency", d.key().toLatin1()}});
+    // RabbitMQ's own counts (the probe reads them every second), for the alert rules: every
+    // API instance reports the same queues. Left out once the reading is older than 5 s, as
+    // the stats mark it stale: RabbitMQ is not answering the probe.
+    if (m_ctx.queueDepth) {
+        const amqp::QueueDepthProbe::Reading queue = m_ctx.queueDepth->latest();
+        if (queue.atMs != 0 && QDateTime::currentMSecsSinceEpoch() - queue.atMs <= 5000) {
+            out.family("flashsale_orders_queue_messages", "gauge",
+                       "Ready messages in the orders queue (RabbitMQ's count).");
+            out.sample("flashsale_orders_queue_messages", double(queue.messages));
+            out.family("flashsale_orders_queue_consumers", "gauge",
+                       "Consumers on the orders queue (RabbitMQ's count).");
+            out.sample("flashsale_orders_queue_consumers", double(queue.consumers));
+            out.family("flashsale_dead_letter_messages", "gauge",
+                       "Messages in the dead-letter queue (RabbitMQ's count).");
+            out.sample("flashsale_dead_letter_messages", double(queue.deadLetters));
+        }
+    }
     QByteArray text = out.text();
     if (m_ctx.workerRole) // role all: the worker's figures on the same page
         http::WorkerApi::writeMetrics(*m_ctx.workerRole, text);

@@ -107,7 +107,8 @@ TestServices::TestServices()
         QProcess stack;
         stack.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         stack.start(sourceDir() + QStringLiteral("/packaging/stack"),
-                    {QStringLiteral("up"), QStringLiteral("--redis-cluster"), ownStackDir});
+                    {QStringLiteral("up"), QStringLiteral("--redis-cluster"),
+                     QStringLiteral("--prometheus"), ownStackDir});
         if (!stack.waitForFinished(300'000) || stack.exitCode() != 0)
             qFatal("packaging/stack up failed");
         m_settings = readEnvFile(ownStackDir + QStringLiteral("/stack.env"));
@@ -125,7 +126,9 @@ QString TestServices::value(const char *name) const
 {
     const QString key = QString::fromLatin1(name);
     if (!m_settings.contains(key))
-        qFatal("the test stack has no %s (is the stack started with --redis-cluster?)", name);
+        qFatal("the test stack has no %s (is the stack started with --redis-cluster "
+               "--prometheus?)",
+               name);
     return m_settings.value(key);
 }
 

@@ -22,6 +22,10 @@ public:
     QString databaseUrl() const { return value("FLASHSALE_DATABASE_URL"); }
     QString nginxUrl() const { return value("FLASHSALE_NGINX_URL"); }
     QString stackDir() const { return value("FLASHSALE_STACK_DIR"); }
+    /// The stack's Prometheus (`packaging/stack up --prometheus`) and the folder of its
+    /// file_sd target files (api-*.json, worker-*.json: the jobs flashsale-api and -worker).
+    QString prometheusUrl() const { return value("FLASHSALE_PROMETHEUS_URL"); }
+    QString prometheusTargetsDir() const { return value("FLASHSALE_PROMETHEUS_TARGETS_DIR"); }
 
     /// Creates an empty database for one test and returns its URL. It is dropped when the
     /// process exits.
