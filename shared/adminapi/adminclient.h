@@ -2,6 +2,7 @@
 
 #include "degradation.h"
 #include "goods.h"
+#include "salelist.h"
 #include "saleschedule.h"
 #include "salestatus.h"
 #include "stats.h"
@@ -119,6 +120,7 @@ private:
     void liveLost(const QString &why);
     void setLive(bool live);
     void handleSaleReply(const QJsonDocument &json, const QString &operation);
+    void handleDegradationReply(const QJsonDocument &json, const QString &operation);
 
     QNetworkAccessManager m_network;
     QWebSocket m_live;
