@@ -5,7 +5,6 @@
 //   bench_reserve [connections] [requests] [pipeline depth]      defaults: 16 100000 16
 
 #include "redis.h"
-#include "salekeys.h"
 #include "salescripts.h"
 #include "testservices.h"
 
@@ -114,21 +113,23 @@ double redisBenchmark(int pipeline, const QByteArray &sha)
     std::unique_ptr<Redis> client = connectTo(QStringLiteral("redis://") + server.toString());
     const SaleScripts scripts(client.get());
     const qint64 goodsId = freshSale(scripts);
-    const SaleKeys keys(goodsId);
-    QStringList args {QStringLiteral("-h"), server.host, QStringLiteral("-p"),
-                      QString::number(server.port), QStringLiteral("-c"),
-                      QString::number(connections), QStringLiteral("-n"), QString::number(requests),
-                      QStringLiteral("-P"), QString::number(pipeline), QStringLiteral("-r"),
-                      QStringLiteral("1000000000"), QStringLiteral("--csv"),
-                      // The same keys and arguments as SaleScripts::reserve; each
-                      // __rand_int__ becomes a random shopper.
-                      QStringLiteral("EVALSHA"), QString::fromLatin1(sha), QStringLiteral("6")};
-    for (const QByteArray &key :
-         {keys.stock, keys.sequence, keys.results, keys.pending,
-          keys.window(0).replace("win:0", "win:__rand_int__"), keys.soldOut})
-        args.append(QString::fromUtf8(key));
-    args << QStringLiteral("__rand_int__") << QStringLiteral("10000") << QString::number(goodsId)
-         << QString::fromUtf8(SaleKeys::eventChannel());
+    // The keys and arguments of SaleScripts::reserve for shopper 0, whose id (in the window
+    // key and the first argument) becomes __rand_int__: a random shopper per call.
+    const QList<QByteArray> keys = SaleScripts::reserveKeys(goodsId, 0);
+    QList<QByteArray> scriptArgs = scripts.reserveArgs(goodsId, 0);
+    scriptArgs.first() = "__rand_int__";
+    QStringList args {QStringLiteral("-h"),     server.host,
+                      QStringLiteral("-p"),     QString::number(server.port),
+                      QStringLiteral("-c"),     QString::number(connections),
+                      QStringLiteral("-n"),     QString::number(requests),
+                      QStringLiteral("-P"),     QString::number(pipeline),
+                      QStringLiteral("-r"),     QStringLiteral("1000000000"),
+                      QStringLiteral("--csv"),  QStringLiteral("EVALSHA"),
+                      QString::fromLatin1(sha), QString::number(keys.size())};
+    for (QByteArray key : keys)
+        args.append(QString::fromUtf8(key.replace("win:0", "win:__rand_int__")));
+    for (const QByteArray &arg : std::as_const(scriptArgs))
+        args.append(QString::fromUtf8(arg));
     QProcess process;
     process.start(QStringLiteral("redis-benchmark"), args);
     if (!process.waitForFinished(300'000) || process.exitCode() != 0)
