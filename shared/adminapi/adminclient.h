@@ -53,6 +53,8 @@ public:
     /// The latest state message, for people.
     QString stateMessage() const { return m_stateMessage; }
     QUrl baseUrl() const { return m_baseUrl; }
+    /// True while a reconnection attempt is scheduled (never after a refused token).
+    bool isReconnecting() const { return m_reconnectTimer.isActive(); }
     /// True while the live feed is open (REST calls may work without it).
     bool isLive() const { return m_liveOpen; }
     /// When the last live message arrived (invalid before the first).

@@ -18,7 +18,6 @@ using flashsale::Result;
 using flashsale::test::awaitReply;
 using flashsale::test::awaitResult;
 using flashsale::test::freshGoodsId;
-using flashsale::test::spinUntil;
 using flashsale::test::TestServices;
 
 /// The sale scripts against real Redis, standalone and a 3-master cluster alike.
@@ -47,7 +46,7 @@ std::unique_ptr<Redis> TestSaleScripts::connect(const QString &url)
     if (!opened)
         qFatal("%s", qPrintable(opened.error()));
     std::unique_ptr<Redis> redis = std::move(opened).value();
-    if (!spinUntil([&] { return redis->isConnected(); }))
+    if (!QTest::qWaitFor([&] { return redis->isConnected(); }, 10'000))
         qFatal("redis %s did not connect", qPrintable(url));
     return redis;
 }
@@ -128,7 +127,7 @@ void TestSaleScripts::stormNeverOversells()
     QSignalSpy active(clients.front().get(), &Redis::subscriptionsActive);
     clients.front()->subscribe(SaleKeys::eventChannel(), &listener,
                                [&](const QByteArray &, const QByteArray &m) { events.append(m); });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }, 10'000));
 
     // A 1 ms window so that repeated attempts reach the already-bought check.
     std::vector<SaleScripts> scripts;
@@ -145,7 +144,7 @@ void TestSaleScripts::stormNeverOversells()
             goodsId, userId, &context,
             [&](const ReserveOutcome &outcome) { outcomes.append(outcome); });
     }
-    QVERIFY(spinUntil([&] { return outcomes.size() == attempts; }, 60'000));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() == attempts; }, 60'000));
 
     QSet<qint64> buyers;
     QList<qint64> sequences;
@@ -176,7 +175,7 @@ void TestSaleScripts::stormNeverOversells()
     QCOMPARE(awaitReply(*clients.front(), {"HLEN", SaleKeys(goodsId).results}).toInteger(),
              qint64(stock));
     // Exactly one sold-out event for the product.
-    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return countEvents(events, "sold_out", goodsId) == 1; }, 10'000));
     QTest::qWait(50);
     QCOMPARE(countEvents(events, "sold_out", goodsId), 1);
 }
@@ -215,7 +214,7 @@ void TestSaleScripts::rollbackReturnsTheUnitOnce()
     for (int i = 0; i < 10; ++i)
         scripts.rollback(goodsId, 10, RollbackReason::Cancelled, &context,
                          [&](const RollbackOutcome &o) { outcomes.append(o); });
-    QVERIFY(spinUntil([&] { return outcomes.size() == 10; }));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() == 10; }, 10'000));
     const auto returned = std::count_if(outcomes.begin(), outcomes.end(), [](const auto &o) {
         return o.kind == RollbackOutcome::Kind::Returned;
     });
@@ -287,17 +286,18 @@ void TestSaleScripts::topUpReopensASoldOutSale()
     QSignalSpy active(m_redis.get(), &Redis::subscriptionsActive);
     m_redis->subscribe(SaleKeys::eventChannel(), &listener,
                        [&](const QByteArray &, const QByteArray &m) { events.append(m); });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }, 10'000));
 
     QCOMPARE(preload(scripts, goodsId, 1).kind, PreloadOutcome::Kind::Loaded);
     QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::Reserved);
     QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::SoldOut);
-    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return countEvents(events, "sold_out", goodsId) == 1; }, 10'000));
     const auto topped = awaitResult<PreloadOutcome>(
         [&](QObject *ctx, auto done) { scripts.topUp(goodsId, 2, ctx, done); });
     QCOMPARE(topped->kind, PreloadOutcome::Kind::ToppedUp);
     QCOMPARE(topped->stock, 2);
-    QVERIFY(spinUntil([&] { return countEvents(events, "restocked", goodsId) == 1; }));
+    QVERIFY(
+        QTest::qWaitFor([&] { return countEvents(events, "restocked", goodsId) == 1; }, 10'000));
     const SaleInventory after = inventory(scripts, goodsId);
     QVERIFY(!after.soldOut);
     QCOMPARE(after.total, 3);
