@@ -1,14 +1,12 @@
 // flashsale-server as an operator runs it: start, health, clear failures, clean shutdown.
 
+#include "httpclient.h"
 #include "serverconfig.h"
 #include "serverprocess.h"
 #include "testservices.h"
 
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTcpServer>
 #include <QTest>
 
@@ -23,25 +21,11 @@ class tst_ServerProcess : public QObject
     Q_OBJECT
 
 private:
-    QNetworkAccessManager m_network;
+    test::HttpClient m_http;
 
-    struct HttpResult
+    test::HttpReply request(const QByteArray &verb, const QUrl &url)
     {
-        int status = 0;
-        QJsonObject body;
-    };
-
-    HttpResult request(const QByteArray &verb, const QUrl &url)
-    {
-        QNetworkReply *reply = m_network.sendCustomRequest(QNetworkRequest(url), verb);
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        HttpResult result;
-        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        result.body = QJsonDocument::fromJson(reply->readAll()).object();
-        reply->deleteLater();
-        return result;
+        return m_http.call(verb, url);
     }
 
     static QProcessEnvironment environment(const QString &databaseUrl)
@@ -64,7 +48,7 @@ private Q_SLOTS:
         ServerProcess server;
         QVERIFY2(server.start({}, environment(TestServices::instance().createDatabase())),
                  qPrintable(server.output()));
-        const HttpResult health =
+        const test::HttpReply health =
             request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
         QCOMPARE(health.status, 200);
         QCOMPARE(health.body.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
@@ -88,13 +72,13 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("redis")), QStringLiteral("up"), 5000);
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(QStringLiteral("rabbitmq")), QStringLiteral("up"), 5000);
 
-        const HttpResult wrongMethod =
+        const test::HttpReply wrongMethod =
             request("DELETE", server.baseUrl().resolved(QUrl(QStringLiteral("/healthz"))));
         QCOMPARE(wrongMethod.status, 405);
         QCOMPARE(wrongMethod.body.value(QStringLiteral("error")).toString(),
                  QStringLiteral("method_not_allowed"));
 
-        const HttpResult unknown =
+        const test::HttpReply unknown =
             request("GET", server.baseUrl().resolved(QUrl(QStringLiteral("/no/such/route"))));
         QCOMPARE(unknown.status, 404);
         QCOMPARE(unknown.body.value(QStringLiteral("error")).toString(),
