@@ -1,0 +1,50 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+class QObject;
+class QSocketNotifier;
+class QTimer;
+
+namespace flashsale::amqp {
+
+class AmqpConnection;
+
+/// How a session on its own thread stays connected to the broker (the publisher's and the
+/// consumer's alike): the next attempt after a backoff that doubles per failed attempt, and
+/// a socket notifier while connected. Made, used and destroyed on the session's thread.
+class BrokerLink
+{
+public:
+    /// \a reconnect runs when the next attempt is due, \a readable when the open
+    /// connection's socket has something to read; both on \a session's thread.
+    BrokerLink(QObject *session, std::chrono::milliseconds minBackoff,
+               std::chrono::milliseconds maxBackoff, std::function<void()> reconnect,
+               std::function<void()> readable);
+    ~BrokerLink();
+    BrokerLink(const BrokerLink &) = delete;
+    BrokerLink &operator=(const BrokerLink &) = delete;
+
+    /// After a failed attempt: schedules the next, twice the last delay (the minimum at
+    /// first, the maximum at most); returns the delay.
+    std::chrono::milliseconds attemptFailed();
+    /// After \a connection opened: watches its socket; the backoff starts over.
+    void opened(const AmqpConnection &connection);
+    /// The connection dropped: stops watching it and schedules the next attempt after the
+    /// minimum delay, unless \a retry is false (shutting down).
+    void lost(bool retry);
+    /// No more attempts (shutdown begins); the socket stays watched until lost() or the end.
+    void stopRetrying();
+
+private:
+    QObject *m_session = nullptr;
+    std::chrono::milliseconds m_minBackoff;
+    std::chrono::milliseconds m_maxBackoff;
+    std::chrono::milliseconds m_backoff {0}; ///< the last delay; 0 while connected
+    std::function<void()> m_readable;
+    QTimer *m_reconnectTimer = nullptr; ///< child of the session
+    QSocketNotifier *m_notifier = nullptr; ///< child of the session, while connected
+};
+
+} // namespace flashsale::amqp
