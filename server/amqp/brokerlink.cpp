@@ -12,20 +12,25 @@ namespace flashsale::amqp {
 using namespace std::chrono;
 
 BrokerLink::BrokerLink(QObject *session, milliseconds minBackoff, milliseconds maxBackoff,
-                       std::function<void()> reconnect, std::function<void()> readable)
+                       milliseconds housekeeping, Hooks hooks)
     : m_session(session)
     , m_minBackoff(minBackoff)
     , m_maxBackoff(std::max(minBackoff, maxBackoff))
-    , m_readable(std::move(readable))
+    , m_readable(std::move(hooks.readable))
     , m_reconnectTimer(new QTimer(session))
+    , m_housekeepingTimer(new QTimer(session))
 {
     m_reconnectTimer->setSingleShot(true);
-    QObject::connect(m_reconnectTimer, &QTimer::timeout, session, std::move(reconnect));
+    QObject::connect(m_reconnectTimer, &QTimer::timeout, session, std::move(hooks.reconnect));
+    m_housekeepingTimer->setInterval(housekeeping);
+    QObject::connect(m_housekeepingTimer, &QTimer::timeout, session, std::move(hooks.housekeeping));
+    m_housekeepingTimer->start();
 }
 
 BrokerLink::~BrokerLink()
 {
     delete m_notifier;
+    delete m_housekeepingTimer;
     delete m_reconnectTimer;
 }
 
@@ -55,9 +60,10 @@ void BrokerLink::lost(bool retry)
     }
 }
 
-void BrokerLink::stopRetrying()
+void BrokerLink::stop()
 {
     m_reconnectTimer->stop();
+    m_housekeepingTimer->stop();
 }
 
 } // namespace flashsale::amqp

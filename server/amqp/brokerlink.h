@@ -12,16 +12,23 @@ namespace flashsale::amqp {
 class AmqpConnection;
 
 /// How a session on its own thread stays connected to the broker (the publisher's and the
-/// consumer's alike): the next attempt after a backoff that doubles per failed attempt, and
-/// a socket notifier while connected. Made, used and destroyed on the session's thread.
+/// consumer's alike): the next attempt after a backoff that doubles per failed attempt, a
+/// socket notifier while connected, and a housekeeping tick (heartbeats, timeouts). Made,
+/// used and destroyed on the session's thread.
 class BrokerLink
 {
 public:
-    /// \a reconnect runs when the next attempt is due, \a readable when the open
-    /// connection's socket has something to read; both on \a session's thread.
+    /// What the session does when; every call on the session's thread.
+    struct Hooks
+    {
+        std::function<void()> reconnect; ///< the next attempt is due
+        std::function<void()> readable; ///< the open connection's socket has data
+        std::function<void()> housekeeping; ///< every housekeeping interval, from the start
+    };
+
     BrokerLink(QObject *session, std::chrono::milliseconds minBackoff,
-               std::chrono::milliseconds maxBackoff, std::function<void()> reconnect,
-               std::function<void()> readable);
+               std::chrono::milliseconds maxBackoff, std::chrono::milliseconds housekeeping,
+               Hooks hooks);
     ~BrokerLink();
     BrokerLink(const BrokerLink &) = delete;
     BrokerLink &operator=(const BrokerLink &) = delete;
@@ -34,8 +41,9 @@ public:
     /// The connection dropped: stops watching it and schedules the next attempt after the
     /// minimum delay, unless \a retry is false (shutting down).
     void lost(bool retry);
-    /// No more attempts (shutdown begins); the socket stays watched until lost() or the end.
-    void stopRetrying();
+    /// No more attempts and no more housekeeping (shutdown begins); the socket stays
+    /// watched until lost() or the end.
+    void stop();
 
 private:
     QObject *m_session = nullptr;
@@ -44,6 +52,7 @@ private:
     std::chrono::milliseconds m_backoff {0}; ///< the last delay; 0 while connected
     std::function<void()> m_readable;
     QTimer *m_reconnectTimer = nullptr; ///< child of the session
+    QTimer *m_housekeepingTimer = nullptr; ///< child of the session
     QSocketNotifier *m_notifier = nullptr; ///< child of the session, while connected
 };
 

@@ -1,7 +1,5 @@
 #include "consumersession.h"
 
-#include <QTimer>
-
 #include <amqp_framing.h>
 
 namespace flashsale::amqp {
@@ -71,14 +69,13 @@ ConsumerSession::~ConsumerSession() = default;
 
 void ConsumerSession::initialize()
 {
-    m_housekeepingTimer = new QTimer(this);
-    m_housekeepingTimer->setInterval(1000);
-    // A zero-wait read sends heartbeats when due and notices a silent broker.
-    connect(m_housekeepingTimer, &QTimer::timeout, this, &ConsumerSession::readDeliveries);
-    m_housekeepingTimer->start();
+    // Housekeeping: a zero-wait read sends heartbeats when due and notices a silent broker.
     m_link = std::make_unique<BrokerLink>(
-        this, m_options.minBackoff, m_options.maxBackoff, [this] { connectToBroker(); },
-        [this] { readDeliveries(); });
+        this, m_options.minBackoff, m_options.maxBackoff, seconds(1),
+        BrokerLink::Hooks {[this] { connectToBroker(); }, [this] { readDeliveries(); },
+                           [this] {
+                               readDeliveries();
+                           }});
     connectToBroker();
 }
 
@@ -330,8 +327,6 @@ void ConsumerSession::shutdown()
 {
     m_stopped = true;
     // Everything this thread made goes with it, on it: the owner deletes only the shell.
-    delete m_housekeepingTimer;
-    m_housekeepingTimer = nullptr;
     m_link.reset();
     m_connection.close(); // unacknowledged messages go back to the queue
     m_unsettled.clear();

@@ -11,8 +11,6 @@
 #include <memory>
 #include <set>
 
-class QTimer;
-
 namespace flashsale::amqp {
 
 /// Counters of an AmqpConsumer, for tests, health and metrics.
@@ -62,7 +60,6 @@ private:
     ConsumerStats &m_stats;
     AmqpConnection m_connection;
     AmqpConnection m_retryConnection;
-    QTimer *m_housekeepingTimer = nullptr;
     std::unique_ptr<BrokerLink> m_link; ///< reconnects and reads; made in initialize()
     quint64 m_generation = 0;
     std::set<quint64> m_unsettled; ///< delivery tags handed out and not yet settled

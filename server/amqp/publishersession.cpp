@@ -55,13 +55,12 @@ void PublisherSession::initialize()
     m_batchTimer->setSingleShot(true);
     m_batchTimer->setTimerType(Qt::PreciseTimer);
     connect(m_batchTimer, &QTimer::timeout, this, &PublisherSession::flush);
-    m_housekeepingTimer = new QTimer(this);
-    m_housekeepingTimer->setInterval(100);
-    connect(m_housekeepingTimer, &QTimer::timeout, this, &PublisherSession::housekeeping);
-    m_housekeepingTimer->start();
     m_link = std::make_unique<BrokerLink>(
-        this, m_options.minBackoff, m_options.maxBackoff, [this] { connectToBroker(); },
-        [this] { readFrames(); });
+        this, m_options.minBackoff, m_options.maxBackoff, milliseconds(100),
+        BrokerLink::Hooks {[this] { connectToBroker(); }, [this] { readFrames(); },
+                           [this] {
+                               housekeeping();
+                           }});
     connectToBroker();
 }
 
@@ -276,9 +275,7 @@ void PublisherSession::shutdown()
     }
     takeIncoming();
     if (m_link)
-        m_link->stopRetrying();
-    if (m_housekeepingTimer)
-        m_housekeepingTimer->stop();
+        m_link->stop();
     flush();
     // Give what is in flight a moment to be confirmed before saying it failed.
     const auto deadline = steady_clock::now() + milliseconds(2000);
@@ -313,8 +310,6 @@ void PublisherSession::shutdown()
     m_link.reset();
     delete m_batchTimer;
     m_batchTimer = nullptr;
-    delete m_housekeepingTimer;
-    m_housekeepingTimer = nullptr;
     m_connection.close();
     m_stats.connected = false;
 }

@@ -87,7 +87,6 @@ private:
     PublisherStats &m_stats;
     AmqpConnection m_connection;
     QTimer *m_batchTimer = nullptr;
-    QTimer *m_housekeepingTimer = nullptr;
     std::unique_ptr<BrokerLink> m_link; ///< reconnects and reads; made in initialize()
     uint64_t m_nextTag = 1;
     std::deque<Pending> m_waiting; ///< not yet published (or to publish again), oldest first
