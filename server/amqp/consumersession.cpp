@@ -2,6 +2,8 @@
 
 #include <amqp_framing.h>
 
+#include <functional>
+
 namespace flashsale::amqp {
 
 using namespace std::chrono;
@@ -72,10 +74,9 @@ void ConsumerSession::initialize()
     // Housekeeping: a zero-wait read sends heartbeats when due and notices a silent broker.
     m_link = std::make_unique<BrokerLink>(
         this, m_options.minBackoff, m_options.maxBackoff, seconds(1),
-        BrokerLink::Hooks {[this] { connectToBroker(); }, [this] { readDeliveries(); },
-                           [this] {
-                               readDeliveries();
-                           }});
+        BrokerLink::Hooks {std::bind_front(&ConsumerSession::connectToBroker, this),
+                           std::bind_front(&ConsumerSession::readDeliveries, this),
+                           std::bind_front(&ConsumerSession::readDeliveries, this)});
     connectToBroker();
 }
 

@@ -7,6 +7,7 @@
 #include <amqp_framing.h>
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 namespace flashsale::amqp {
@@ -57,10 +58,9 @@ void PublisherSession::initialize()
     connect(m_batchTimer, &QTimer::timeout, this, &PublisherSession::flush);
     m_link = std::make_unique<BrokerLink>(
         this, m_options.minBackoff, m_options.maxBackoff, milliseconds(100),
-        BrokerLink::Hooks {[this] { connectToBroker(); }, [this] { readFrames(); },
-                           [this] {
-                               housekeeping();
-                           }});
+        BrokerLink::Hooks {std::bind_front(&PublisherSession::connectToBroker, this),
+                           std::bind_front(&PublisherSession::readFrames, this),
+                           std::bind_front(&PublisherSession::housekeeping, this)});
     connectToBroker();
 }
 
