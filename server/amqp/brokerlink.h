@@ -38,8 +38,8 @@ public:
     std::chrono::milliseconds attemptFailed();
     /// After \a connection opened: watches its socket; the backoff starts over.
     void opened(const AmqpConnection &connection);
-    /// The connection dropped: stops watching it and schedules the next attempt after the
-    /// minimum delay, unless \a retry is false (shutting down).
+    /// The connection dropped (call before closing it): stops watching its socket and
+    /// schedules the next attempt after the minimum delay, unless \a retry is false.
     void lost(bool retry);
     /// No more attempts and no more housekeeping (shutdown begins); the socket stays
     /// watched until lost() or the end.

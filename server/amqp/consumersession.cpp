@@ -124,14 +124,14 @@ void ConsumerSession::connectToBroker()
 
 void ConsumerSession::connectionLost(const QString &reason)
 {
+    if (m_link)
+        m_link->lost(!m_stopped); // its socket unwatched before the connection closes it
     m_connection.abandon();
     m_unsettled.clear(); // the broker gives them to a consumer again
     m_stats.connected = false;
     qCWarning(lcAmqp).noquote() << "consumer of" << m_options.queue
                                 << ": connection lost:" << reason;
     Q_EMIT disconnected(reason);
-    if (m_link)
-        m_link->lost(!m_stopped);
 }
 
 void ConsumerSession::readDeliveries()

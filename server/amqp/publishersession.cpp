@@ -145,6 +145,13 @@ void PublisherSession::connectToBroker()
 
 void PublisherSession::connectionLost(const QString &reason)
 {
+    bool stopped;
+    {
+        const std::lock_guard locker(m_incomingLock);
+        stopped = m_stopped;
+    }
+    if (m_link)
+        m_link->lost(!stopped); // its socket unwatched before the connection closes it
     m_connection.abandon();
     m_stats.connected = false;
     // Whatever was not confirmed goes out again, first and in its order: the consumer is
@@ -161,13 +168,6 @@ void PublisherSession::connectionLost(const QString &reason)
     qCWarning(lcAmqp).noquote() << "order publisher: connection lost:" << reason << "-"
                                 << unconfirmed.size() << "unconfirmed reservations to republish";
     Q_EMIT disconnected(reason);
-    bool stopped;
-    {
-        const std::lock_guard locker(m_incomingLock);
-        stopped = m_stopped;
-    }
-    if (m_link)
-        m_link->lost(!stopped);
 }
 
 void PublisherSession::readFrames()
