@@ -1,9 +1,9 @@
 // The console against a real flashsale-server and the real stack: what an operator does
 // through it reaches Redis, PostgreSQL and the shoppers' API. Widgets run offscreen.
+#include "adminapi/jsonfields.h"
 #include "consolesession.h"
 #include "database.h"
 #include "httpclient.h"
-#include "jsonfields.h"
 #include "livechartsview.h"
 #include "mainwindow.h"
 #include "salestate.h"
