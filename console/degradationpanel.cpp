@@ -1,6 +1,6 @@
 #include "degradationpanel.h"
 
-#include "stats.h"
+#include "adminapi/stats.h"
 #include "timeformat.h"
 
 #include <QAction>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "degradation.h"
+#include "adminapi/degradation.h"
 
 #include <QDateTime>
 #include <QMap>

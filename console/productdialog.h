@@ -1,6 +1,6 @@
 #pragma once
 
-#include "goods.h"
+#include "adminapi/goods.h"
 
 #include <QDialog>
 

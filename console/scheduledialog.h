@@ -1,7 +1,7 @@
 #pragma once
 
-#include "saleschedule.h"
-#include "salestatus.h"
+#include "adminapi/saleschedule.h"
+#include "adminapi/salestatus.h"
 #include "schedulechange.h"
 
 #include <QDialog>

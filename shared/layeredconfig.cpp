@@ -91,7 +91,7 @@ Status LayeredConfig::load(const QString &iniFile, const QProcessEnvironment &en
             if (!m_values.contains(name))
                 return Status::failure(
                     QStringLiteral("config file %1: unknown setting '%2'").arg(iniFile, key));
-            m_values.insert(name, settings.value(key).toString());
+            m_values.insert(name, settings.value(key).toString().trimmed());
             m_sources.insert(name, Source::File);
         }
     }
@@ -99,7 +99,7 @@ Status LayeredConfig::load(const QString &iniFile, const QProcessEnvironment &en
     for (const ConfigOption &option : m_options) {
         const QString envName = environmentName(option.name);
         if (environment.contains(envName)) {
-            m_values.insert(option.name, environment.value(envName));
+            m_values.insert(option.name, environment.value(envName).trimmed());
             m_sources.insert(option.name, Source::Environment);
         }
     }
@@ -107,7 +107,7 @@ Status LayeredConfig::load(const QString &iniFile, const QProcessEnvironment &en
     for (auto it = commandLine.cbegin(); it != commandLine.cend(); ++it) {
         if (!m_values.contains(it.key()))
             return Status::failure(QStringLiteral("unknown setting '%1'").arg(it.key()));
-        m_values.insert(it.key(), it.value());
+        m_values.insert(it.key(), it.value().trimmed());
         m_sources.insert(it.key(), Source::CommandLine);
     }
     return Status::success();
@@ -118,6 +118,20 @@ QString LayeredConfig::value(const QString &name) const
     Q_ASSERT_X(m_values.contains(name) || m_values.isEmpty(), "LayeredConfig::value",
                "unknown option");
     return m_values.value(name);
+}
+
+Result<qint64> LayeredConfig::integer(const QString &name, qint64 min, qint64 max) const
+{
+    const QString text = value(name);
+    bool ok = false;
+    const qint64 number = text.toLongLong(&ok);
+    if (!ok || number < min || number > max)
+        return Result<qint64>::failure(
+            QStringLiteral("%1: '%2' is not a whole number from %3 to %4")
+                .arg(name, text)
+                .arg(min)
+                .arg(max));
+    return number;
 }
 
 LayeredConfig::Source LayeredConfig::source(const QString &name) const

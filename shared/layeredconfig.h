@@ -43,8 +43,12 @@ public:
     Status load(const QString &iniFile, const QProcessEnvironment &environment,
                 const QHash<QString, QString> &commandLine);
 
-    /// The value of option \a name; the default when no layer sets it.
+    /// The value of option \a name; the default when no layer sets it. Spaces around a
+    /// value are dropped as it is loaded, the same for every option and layer.
     QString value(const QString &name) const;
+    /// Option \a name as a whole number from \a min to \a max; the error names the option,
+    /// its value and the range.
+    Result<qint64> integer(const QString &name, qint64 min, qint64 max) const;
     Source source(const QString &name) const;
     /// The INI file the values came from, empty if none.
     QString file() const { return m_file; }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "degradation.h"
-#include "salestatus.h"
+#include "adminapi/degradation.h"
+#include "adminapi/salestatus.h"
 
 #include <QHash>
 #include <QStringList>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adminclient.h"
+#include "adminapi/adminclient.h"
 #include "livehistory.h"
 #include "productstablemodel.h"
 

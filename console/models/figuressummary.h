@@ -1,6 +1,6 @@
 #pragma once
 
-#include "stats.h"
+#include "adminapi/stats.h"
 
 #include <QString>
 

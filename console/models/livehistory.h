@@ -1,7 +1,7 @@
 #pragma once
 
+#include "adminapi/stats.h"
 #include "rollingseries.h"
-#include "stats.h"
 
 #include <QDateTime>
 #include <QMap>

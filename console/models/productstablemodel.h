@@ -1,9 +1,9 @@
 #pragma once
 
-#include "goods.h"
+#include "adminapi/goods.h"
+#include "adminapi/salestatus.h"
+#include "adminapi/stats.h"
 #include "salestate.h"
-#include "salestatus.h"
-#include "stats.h"
 
 #include <QAbstractTableModel>
 #include <QDateTime>

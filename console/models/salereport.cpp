@@ -1,6 +1,6 @@
 #include "salereport.h"
 
-#include "jsonfields.h"
+#include "adminapi/jsonfields.h"
 #include "timeformat.h"
 
 #include <QDir>

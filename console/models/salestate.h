@@ -1,6 +1,6 @@
 #pragma once
 
-#include "salestatus.h"
+#include "adminapi/salestatus.h"
 
 #include <QColor>
 #include <QDateTime>

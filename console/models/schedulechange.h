@@ -1,8 +1,8 @@
 #pragma once
 
+#include "adminapi/saleschedule.h"
+#include "adminapi/salestatus.h"
 #include "saleeditrules.h"
-#include "saleschedule.h"
-#include "salestatus.h"
 
 #include <QDateTime>
 #include <QStringList>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "goods.h"
-#include "saleschedule.h"
+#include "adminapi/goods.h"
+#include "adminapi/saleschedule.h"
 
 #include <QDateTime>
 #include <QStringList>

@@ -1,9 +1,8 @@
 #include "consumersession.h"
 
-#include <QSocketNotifier>
-#include <QTimer>
-
 #include <amqp_framing.h>
+
+#include <functional>
 
 namespace flashsale::amqp {
 
@@ -72,14 +71,12 @@ ConsumerSession::~ConsumerSession() = default;
 
 void ConsumerSession::initialize()
 {
-    m_housekeepingTimer = new QTimer(this);
-    m_housekeepingTimer->setInterval(1000);
-    // A zero-wait read sends heartbeats when due and notices a silent broker.
-    connect(m_housekeepingTimer, &QTimer::timeout, this, &ConsumerSession::readDeliveries);
-    m_housekeepingTimer->start();
-    m_reconnectTimer = new QTimer(this);
-    m_reconnectTimer->setSingleShot(true);
-    connect(m_reconnectTimer, &QTimer::timeout, this, &ConsumerSession::connectToBroker);
+    // Housekeeping: a zero-wait read sends heartbeats when due and notices a silent broker.
+    m_link = std::make_unique<BrokerLink>(
+        this, m_options.minBackoff, m_options.maxBackoff, seconds(1),
+        BrokerLink::Hooks {std::bind_front(&ConsumerSession::connectToBroker, this),
+                           std::bind_front(&ConsumerSession::readDeliveries, this),
+                           std::bind_front(&ConsumerSession::readDeliveries, this)});
     connectToBroker();
 }
 
@@ -108,21 +105,17 @@ void ConsumerSession::connectToBroker()
     }
     if (!s) {
         m_connection.abandon();
-        m_backoff = m_backoff.count() == 0 ? m_options.minBackoff
-                                           : std::min(m_backoff * 2, m_options.maxBackoff);
+        const milliseconds delay = m_link->attemptFailed();
         qCWarning(lcAmqp).noquote() << "consumer of" << m_options.queue << ":" << s.error()
-                                    << "- retrying in" << m_backoff.count() << "ms";
-        m_reconnectTimer->start(m_backoff);
+                                    << "- retrying in" << delay.count() << "ms";
         Q_EMIT disconnected(s.error());
         return;
     }
-    m_backoff = milliseconds(0);
     ++m_generation;
     m_unsettled.clear();
     ++m_stats.connects;
     m_stats.connected = true;
-    m_notifier = new QSocketNotifier(m_connection.socketDescriptor(), QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, &ConsumerSession::readDeliveries);
+    m_link->opened(m_connection);
     qCInfo(lcAmqp).noquote() << "consuming" << m_options.queue << "from"
                              << m_connection.brokerName() << "prefetch" << m_options.prefetch;
     Q_EMIT connected();
@@ -131,18 +124,14 @@ void ConsumerSession::connectToBroker()
 
 void ConsumerSession::connectionLost(const QString &reason)
 {
-    delete m_notifier;
-    m_notifier = nullptr;
+    if (m_link)
+        m_link->lost(!m_stopped); // its socket unwatched before the connection closes it
     m_connection.abandon();
     m_unsettled.clear(); // the broker gives them to a consumer again
     m_stats.connected = false;
     qCWarning(lcAmqp).noquote() << "consumer of" << m_options.queue
                                 << ": connection lost:" << reason;
     Q_EMIT disconnected(reason);
-    if (!m_stopped && m_reconnectTimer) {
-        m_backoff = m_options.minBackoff;
-        m_reconnectTimer->start(m_backoff);
-    }
 }
 
 void ConsumerSession::readDeliveries()
@@ -339,12 +328,7 @@ void ConsumerSession::shutdown()
 {
     m_stopped = true;
     // Everything this thread made goes with it, on it: the owner deletes only the shell.
-    delete m_housekeepingTimer;
-    m_housekeepingTimer = nullptr;
-    delete m_reconnectTimer;
-    m_reconnectTimer = nullptr;
-    delete m_notifier;
-    m_notifier = nullptr;
+    m_link.reset();
     m_connection.close(); // unacknowledged messages go back to the queue
     m_unsettled.clear();
     m_stats.connected = false;

@@ -1,16 +1,15 @@
 #pragma once
 
 #include "amqpconnection.h"
+#include "brokerlink.h"
 #include "consumeroptions.h"
 #include "delivery.h"
 
 #include <QObject>
 
 #include <atomic>
+#include <memory>
 #include <set>
-
-class QSocketNotifier;
-class QTimer;
 
 namespace flashsale::amqp {
 
@@ -61,10 +60,7 @@ private:
     ConsumerStats &m_stats;
     AmqpConnection m_connection;
     AmqpConnection m_retryConnection;
-    QSocketNotifier *m_notifier = nullptr;
-    QTimer *m_housekeepingTimer = nullptr;
-    QTimer *m_reconnectTimer = nullptr;
-    std::chrono::milliseconds m_backoff {0};
+    std::unique_ptr<BrokerLink> m_link; ///< reconnects and reads; made in initialize()
     quint64 m_generation = 0;
     std::set<quint64> m_unsettled; ///< delivery tags handed out and not yet settled
     bool m_stopped = false;

@@ -2,12 +2,12 @@
 
 #include "reservationcodec.h"
 
-#include <QSocketNotifier>
 #include <QTimer>
 
 #include <amqp_framing.h>
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 
 namespace flashsale::amqp {
@@ -56,13 +56,11 @@ void PublisherSession::initialize()
     m_batchTimer->setSingleShot(true);
     m_batchTimer->setTimerType(Qt::PreciseTimer);
     connect(m_batchTimer, &QTimer::timeout, this, &PublisherSession::flush);
-    m_housekeepingTimer = new QTimer(this);
-    m_housekeepingTimer->setInterval(100);
-    connect(m_housekeepingTimer, &QTimer::timeout, this, &PublisherSession::housekeeping);
-    m_housekeepingTimer->start();
-    m_reconnectTimer = new QTimer(this);
-    m_reconnectTimer->setSingleShot(true);
-    connect(m_reconnectTimer, &QTimer::timeout, this, &PublisherSession::connectToBroker);
+    m_link = std::make_unique<BrokerLink>(
+        this, m_options.minBackoff, m_options.maxBackoff, milliseconds(100),
+        BrokerLink::Hooks {std::bind_front(&PublisherSession::connectToBroker, this),
+                           std::bind_front(&PublisherSession::readFrames, this),
+                           std::bind_front(&PublisherSession::housekeeping, this)});
     connectToBroker();
 }
 
@@ -130,20 +128,16 @@ void PublisherSession::connectToBroker()
         s = m_connection.enableConfirms();
     if (!s) {
         m_connection.abandon();
-        m_backoff = m_backoff.count() == 0 ? m_options.minBackoff
-                                           : std::min(m_backoff * 2, m_options.maxBackoff);
+        const milliseconds delay = m_link->attemptFailed();
         qCWarning(lcAmqp).noquote()
-            << "order publisher:" << s.error() << "- retrying in" << m_backoff.count() << "ms";
-        m_reconnectTimer->start(m_backoff);
+            << "order publisher:" << s.error() << "- retrying in" << delay.count() << "ms";
         Q_EMIT disconnected(s.error());
         return;
     }
-    m_backoff = milliseconds(0);
     m_nextTag = 1; // delivery tags count per channel
     ++m_stats.connects;
     m_stats.connected = true;
-    m_notifier = new QSocketNotifier(m_connection.socketDescriptor(), QSocketNotifier::Read, this);
-    connect(m_notifier, &QSocketNotifier::activated, this, [this] { readFrames(); });
+    m_link->opened(m_connection);
     qCInfo(lcAmqp).noquote() << "order publisher connected to" << m_connection.brokerName();
     Q_EMIT connected();
     flush();
@@ -151,8 +145,13 @@ void PublisherSession::connectToBroker()
 
 void PublisherSession::connectionLost(const QString &reason)
 {
-    delete m_notifier;
-    m_notifier = nullptr;
+    bool stopped;
+    {
+        const std::lock_guard locker(m_incomingLock);
+        stopped = m_stopped;
+    }
+    if (m_link)
+        m_link->lost(!stopped); // its socket unwatched before the connection closes it
     m_connection.abandon();
     m_stats.connected = false;
     // Whatever was not confirmed goes out again, first and in its order: the consumer is
@@ -169,15 +168,6 @@ void PublisherSession::connectionLost(const QString &reason)
     qCWarning(lcAmqp).noquote() << "order publisher: connection lost:" << reason << "-"
                                 << unconfirmed.size() << "unconfirmed reservations to republish";
     Q_EMIT disconnected(reason);
-    bool stopped;
-    {
-        const std::lock_guard locker(m_incomingLock);
-        stopped = m_stopped;
-    }
-    if (!stopped && m_reconnectTimer) {
-        m_backoff = m_options.minBackoff;
-        m_reconnectTimer->start(m_backoff);
-    }
 }
 
 void PublisherSession::readFrames()
@@ -284,10 +274,8 @@ void PublisherSession::shutdown()
         m_stopped = true;
     }
     takeIncoming();
-    if (m_reconnectTimer)
-        m_reconnectTimer->stop();
-    if (m_housekeepingTimer)
-        m_housekeepingTimer->stop();
+    if (m_link)
+        m_link->stop();
     flush();
     // Give what is in flight a moment to be confirmed before saying it failed.
     const auto deadline = steady_clock::now() + milliseconds(2000);
@@ -319,14 +307,9 @@ void PublisherSession::shutdown()
                Status::failure(QStringLiteral("the order publisher stopped before the broker "
                                               "confirmed")));
     // Everything this thread made goes with it, on it: the owner deletes only the shell.
-    delete m_notifier;
-    m_notifier = nullptr;
+    m_link.reset();
     delete m_batchTimer;
     m_batchTimer = nullptr;
-    delete m_housekeepingTimer;
-    m_housekeepingTimer = nullptr;
-    delete m_reconnectTimer;
-    m_reconnectTimer = nullptr;
     m_connection.close();
     m_stats.connected = false;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "amqpconnection.h"
+#include "brokerlink.h"
 #include "publisheroptions.h"
 #include "reservation.h"
 
@@ -12,9 +13,9 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 
-class QSocketNotifier;
 class QTimer;
 
 namespace flashsale::amqp {
@@ -85,11 +86,8 @@ private:
     PublisherOptions m_options;
     PublisherStats &m_stats;
     AmqpConnection m_connection;
-    QSocketNotifier *m_notifier = nullptr;
     QTimer *m_batchTimer = nullptr;
-    QTimer *m_housekeepingTimer = nullptr;
-    QTimer *m_reconnectTimer = nullptr;
-    std::chrono::milliseconds m_backoff {0};
+    std::unique_ptr<BrokerLink> m_link; ///< reconnects and reads; made in initialize()
     uint64_t m_nextTag = 1;
     std::deque<Pending> m_waiting; ///< not yet published (or to publish again), oldest first
     std::map<uint64_t, InFlight> m_inFlight; ///< published, awaiting confirm, by delivery tag

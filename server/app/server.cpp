@@ -111,7 +111,7 @@ Status Server::start()
     // The worker role first: in role "all" the shoppers' pay and cancel use its payments.
     if (m_config.role != ServerConfig::Role::Api) {
         m_workerRole = std::make_unique<orders::WorkerRole>(
-            m_config.databaseUrl, m_config.redisUrl, m_config.amqpUrl, m_config.worker, m_health);
+            m_config.database, m_config.redis, m_config.amqp, m_config.worker, m_health);
         if (Status s = m_workerRole->start(); !s)
             return s;
     }
@@ -127,26 +127,23 @@ Status Server::start()
 
 Status Server::startDatabase()
 {
-    const Result<db::DatabaseUrl> url = db::DatabaseUrl::parse(m_config.databaseUrl);
-    if (!url)
-        return Status::failure(QStringLiteral("database-url: ") + url.error());
-
+    const db::DatabaseUrl &url = m_config.database;
     {
-        const Result<QSqlDatabase> opened = db::openDatabase(url.value(), startupConnection);
+        const Result<QSqlDatabase> opened = db::openDatabase(url, startupConnection);
         if (!opened)
             return Status::failure(opened.error());
         db::Migrator migrator(opened.value());
         const Result<int> applied = migrator.migrate();
         if (!applied)
             return Status::failure(
-                QStringLiteral("PostgreSQL at %1: %2").arg(url->displayName(), applied.error()));
-        qCInfo(lcServer).noquote() << "PostgreSQL at" << url->displayName() << "schema up to date,"
+                QStringLiteral("PostgreSQL at %1: %2").arg(url.displayName(), applied.error()));
+        qCInfo(lcServer).noquote() << "PostgreSQL at" << url.displayName() << "schema up to date,"
                                    << applied.value() << "migrations applied";
     }
     db::closeDatabase(startupConnection);
-    m_health.report(postgresName, true, url->displayName());
+    m_health.report(postgresName, true, url.displayName());
 
-    m_databaseProbe = new db::DatabaseProbe(url.value());
+    m_databaseProbe = new db::DatabaseProbe(url);
     m_databaseProbe->moveToThread(&m_probeThread);
     connect(&m_probeThread, &QThread::finished, m_databaseProbe, &QObject::deleteLater);
     connect(m_databaseProbe, &db::DatabaseProbe::checked, this,
@@ -164,8 +161,9 @@ Status Server::startDatabase()
 
 Status Server::startHttp()
 {
-    const auto url = db::DatabaseUrl::parse(m_config.databaseUrl);
-    m_sql = std::make_unique<db::SqlExecutor>(url.value(), m_config.sqlThreads);
+    const db::DatabaseUrl &url = m_config.database;
+    const QString redisUrl = m_config.redis.toString(); // what the parts' options take
+    m_sql = std::make_unique<db::SqlExecutor>(url, m_config.sqlThreads);
     m_catalog = std::make_unique<catalog::SaleCatalog>();
     m_killSwitch = std::make_unique<sale::KillSwitch>();
     m_buckets = std::make_unique<sale::ProductBuckets>();
@@ -189,16 +187,13 @@ Status Server::startHttp()
         qCWarning(lcServer) << "no admin-token: the admin API refuses every call";
 
     // Order messages: one publisher (own thread and connection) for every HTTP thread.
-    const Result<amqp::AmqpUrl> amqpUrl = amqp::AmqpUrl::parse(m_config.amqpUrl);
-    if (!amqpUrl)
-        return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
     amqp::PublisherOptions publisherOptions;
-    publisherOptions.url = amqpUrl.value();
+    publisherOptions.url = m_config.amqp;
     publisherOptions.topology = m_config.worker.topology(); // the workers' exchange and queues
     m_publisher = std::make_unique<amqp::ReservationPublisher>(publisherOptions);
     // In /healthz from its first state on (nothing is reported while the first connection
     // is still being made, so a starting instance is not "degraded" for it).
-    const QString amqpName = amqpUrl->displayName();
+    const QString amqpName = m_config.amqp.displayName();
     connect(m_publisher.get(), &amqp::ReservationPublisher::connected, this,
             [this, amqpName] { m_health.report(rabbitmqName, true, amqpName); });
     connect(m_publisher.get(), &amqp::ReservationPublisher::disconnected, this,
@@ -211,10 +206,10 @@ Status Server::startHttp()
     // Shoppers' pay and cancel: the worker role's in role "all", else one of this role's own
     // (own thread, database connection and Redis client).
     orders::OrderPayments *payments = m_workerRole ? m_workerRole->payments() : nullptr;
-    if (!payments && !m_config.redisUrl.isEmpty()) {
+    if (!payments) {
         orders::OrderPaymentsOptions paymentOptions;
-        paymentOptions.database = url.value();
-        paymentOptions.redisUrl = m_config.redisUrl;
+        paymentOptions.database = url;
+        paymentOptions.redisUrl = redisUrl;
         m_payments = std::make_unique<orders::OrderPayments>(paymentOptions);
         m_payments->start();
         payments = m_payments.get();
@@ -226,12 +221,9 @@ Status Server::startHttp()
         if (ok)
             m_catalog->markLoaded();
     });
-    if (!m_config.redisUrl.isEmpty()) {
+    {
         // Admin changes made on any instance, and sold-out marks, arrive here at once.
-        Result<std::unique_ptr<redis::Redis>> opened = redis::Redis::open(m_config.redisUrl);
-        if (!opened)
-            return Status::failure(QStringLiteral("redis-url: ") + opened.error());
-        m_eventsRedis = std::move(opened.value());
+        m_eventsRedis = redis::Redis::open(m_config.redis);
         // This client's state stands for Redis in /healthz (the HTTP threads' clients reach
         // the same servers; the buy path sees them through the Redis breaker).
         redis::Redis *client = m_eventsRedis.get();
@@ -247,17 +239,17 @@ Status Server::startHttp()
         });
         m_events = new catalog::SaleEvents(*m_eventsRedis, *m_catalog, *m_refresher, m_refresher);
         m_events->start();
-        m_heartbeat = new InstanceHeartbeat(*m_eventsRedis, *m_buckets, url->name, 1000, this);
+        m_heartbeat = new InstanceHeartbeat(*m_eventsRedis, *m_buckets, url.name, 1000, this);
         m_heartbeat->start();
         const metrics::SaleMetrics *counted = m_metrics.get();
         m_figures = new metrics::FiguresPublisher(
-            *m_eventsRedis, url->name, metrics::InstanceFigures::Role::Api,
+            *m_eventsRedis, url.name, metrics::InstanceFigures::Role::Api,
             [counted](qint64 second) { return counted->figuresIn(second); });
         m_figures->start();
     }
     // RabbitMQ's own count of the orders queue, for the admin API's stats.
     m_queueDepth =
-        std::make_unique<amqp::QueueDepthProbe>(amqpUrl.value(), publisherOptions.topology);
+        std::make_unique<amqp::QueueDepthProbe>(m_config.amqp, publisherOptions.topology);
     m_queueDepth->start();
     if (Status s = startPages(); !s)
         return s;
@@ -279,12 +271,12 @@ Status Server::startHttp()
     context.metrics = m_metrics.get();
     context.adminToken = m_config.adminToken.toUtf8();
     context.buyWaitMs = m_config.buyWaitMs;
-    context.redisUrl = m_config.redisUrl;
+    context.redisUrl = redisUrl;
     context.publisher = m_publisher.get();
     context.maxPublishBacklog = m_config.publishBacklog;
     context.payments = payments;
     context.queueDepth = m_queueDepth.get();
-    context.site = url->name;
+    context.site = url.name;
     context.workerRole = m_workerRole.get();
     context.challenges = m_challenges.get();
     context.trustedProxies = m_config.trustedProxies;

@@ -36,11 +36,12 @@ QString ListenAddress::toString() const
 
 QList<ConfigOption> ServerConfig::options()
 {
+    const ServerConfig d; // the defaults, written once: in the member initialisers
     return orders::WorkerSettings::options()
         + QList<ConfigOption> {
-            {QStringLiteral("role"), QStringLiteral("all"),
+            {QStringLiteral("role"), roleName(d.role),
              QStringLiteral("What this process runs: api, worker or all."), QStringLiteral("role")},
-            {QStringLiteral("listen"), QStringLiteral("127.0.0.1:8080"),
+            {QStringLiteral("listen"), d.listen.toString(),
              QStringLiteral("Address of the shoppers' HTTP API."), QStringLiteral("host:port")},
             {QStringLiteral("database-url"),
              QStringLiteral("postgres://flashsale@127.0.0.1:5432/flashsale"),
@@ -50,49 +51,49 @@ QList<ConfigOption> ServerConfig::options()
              QStringLiteral("url")},
             {QStringLiteral("amqp-url"), QStringLiteral("amqp://guest:guest@127.0.0.1:5672/"),
              QStringLiteral("RabbitMQ broker."), QStringLiteral("url")},
-            {QStringLiteral("log-rules"), QString(),
+            {QStringLiteral("log-rules"), d.logRules,
              QStringLiteral("Logging filter rules, e.g. 'flashsale.*.debug=true'."),
              QStringLiteral("rules")},
-            {QStringLiteral("admin-listen"), QStringLiteral("127.0.0.1:8081"),
+            {QStringLiteral("admin-listen"), d.adminListen.toString(),
              QStringLiteral("Address of the admin API (keep it on loopback or a private network)."),
              QStringLiteral("host:port")},
-            {QStringLiteral("admin-token"), QString(),
+            {QStringLiteral("admin-token"), d.adminToken,
              QStringLiteral(
                  "Bearer token of the admin API; without one every admin call is refused."),
              QStringLiteral("token")},
-            {QStringLiteral("http-threads"), QStringLiteral("2"),
+            {QStringLiteral("http-threads"), QString::number(d.httpThreads),
              QStringLiteral("Front threads serving the shoppers' API (1-64): each an epoll loop "
                             "on its own SO_REUSEPORT listener, paired with a thread for its "
                             "Redis work."),
              QStringLiteral("n")},
-            {QStringLiteral("sql-threads"), QStringLiteral("4"),
+            {QStringLiteral("sql-threads"), QString::number(d.sqlThreads),
              QStringLiteral("Threads and connections for database calls (1-64)."),
              QStringLiteral("n")},
-            {QStringLiteral("hash-threads"), QStringLiteral("0"),
+            {QStringLiteral("hash-threads"), QString::number(d.hashThreads),
              QStringLiteral("Threads hashing passwords for sign-up and sign-in (0: one per "
                             "core, up to 64)."),
              QStringLiteral("n")},
-            {QStringLiteral("session-secret"), QString(),
+            {QStringLiteral("session-secret"), d.sessionSecret,
              QStringLiteral("Secret that signs session tokens; the same on every API instance "
                             "(default: random, valid for this process only)."),
              QStringLiteral("secret")},
-            {QStringLiteral("session-lifetime"), QStringLiteral("86400"),
+            {QStringLiteral("session-lifetime"), QString::number(d.sessionLifetimeSeconds),
              QStringLiteral("Seconds a session token stays valid."), QStringLiteral("s")},
-            {QStringLiteral("password-iterations"), QStringLiteral("100000"),
+            {QStringLiteral("password-iterations"), QString::number(d.passwordIterations),
              QStringLiteral("PBKDF2 iterations for new passwords (1000-10000000)."),
              QStringLiteral("n")},
-            {QStringLiteral("max-in-flight"), QStringLiteral("1000"),
+            {QStringLiteral("max-in-flight"), QString::number(d.maxInFlight),
              QStringLiteral("Buy requests in flight past which 503 is answered at once."),
              QStringLiteral("n")},
-            {QStringLiteral("publish-backlog"), QStringLiteral("100000"),
+            {QStringLiteral("publish-backlog"), QString::number(d.publishBacklog),
              QStringLiteral("Reservations waiting for RabbitMQ's confirm past which buys get 503 "
                             "(bounds memory while the broker is down or slow)."),
              QStringLiteral("n")},
-            {QStringLiteral("buy-wait"), QStringLiteral("5"),
+            {QStringLiteral("buy-wait"), QString::number(d.buyWaitMs),
              QStringLiteral(
                  "Milliseconds a buy request may wait for a token of its product's bucket."),
              QStringLiteral("ms")},
-            {QStringLiteral("pages-dir"), QString(),
+            {QStringLiteral("pages-dir"), d.pagesDir,
              QStringLiteral("Folder the storefront's static pages are rendered into (served by "
                             "nginx; roles api and all; default: none rendered)."),
              QStringLiteral("dir")},
@@ -101,21 +102,21 @@ QList<ConfigOption> ServerConfig::options()
                             "X-Forwarded-For hop is taken as the shopper's address for the "
                             "sign-in brake; from any other peer the header is ignored."),
              QStringLiteral("list")},
-            {QStringLiteral("signin-failures"), QStringLiteral("5"),
+            {QStringLiteral("signin-failures"), QString::number(d.signInMaxFailures),
              QStringLiteral("Wrong passwords for one username within 15 minutes before sign-ins "
                             "as it are refused (429) for a time that doubles with each further "
                             "failure (1-1000)."),
              QStringLiteral("n")},
-            {QStringLiteral("signin-ip-failures"), QStringLiteral("50"),
+            {QStringLiteral("signin-ip-failures"), QString::number(d.signInAddressMaxFailures),
              QStringLiteral("Wrong passwords from one client address within 15 minutes before "
                             "its sign-ins are braked the same way (1-100000)."),
              QStringLiteral("n")},
-            {QStringLiteral("signups-per-ip"), QStringLiteral("0"),
+            {QStringLiteral("signups-per-ip"), QString::number(d.signUpsPerAddress),
              QStringLiteral("Accounts one client address may create an hour (0: no limit; set "
                             "it once --trusted-proxies names your proxies, or every shopper "
                             "counts as the proxy)."),
              QStringLiteral("n")},
-            {QStringLiteral("config-refresh"), QStringLiteral("5000"),
+            {QStringLiteral("config-refresh"), QString::number(d.configRefreshMs),
              QStringLiteral("Milliseconds between periodic reloads of sales and switches from the "
                             "database (changes are also announced on Redis and applied at once)."),
              QStringLiteral("ms")},
@@ -159,9 +160,21 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
         return Result<ServerConfig>::failure(QStringLiteral("listen: ") + listen.error());
     config.listen = listen.value();
 
-    config.databaseUrl = layers.value(QStringLiteral("database-url"));
-    config.redisUrl = layers.value(QStringLiteral("redis-url"));
-    config.amqpUrl = layers.value(QStringLiteral("amqp-url"));
+    const Result<db::DatabaseUrl> database =
+        db::DatabaseUrl::parse(layers.value(QStringLiteral("database-url")));
+    if (!database)
+        return Result<ServerConfig>::failure(QStringLiteral("database-url: ") + database.error());
+    config.database = database.value();
+    const Result<redis::RedisUrl> redis =
+        redis::RedisUrl::parse(layers.value(QStringLiteral("redis-url")));
+    if (!redis)
+        return Result<ServerConfig>::failure(QStringLiteral("redis-url: ") + redis.error());
+    config.redis = redis.value();
+    const Result<amqp::AmqpUrl> amqp =
+        amqp::AmqpUrl::parse(layers.value(QStringLiteral("amqp-url")));
+    if (!amqp)
+        return Result<ServerConfig>::failure(QStringLiteral("amqp-url: ") + amqp.error());
+    config.amqp = amqp.value();
     config.logRules = layers.value(QStringLiteral("log-rules"));
 
     const Result<ListenAddress> adminListen =
@@ -196,17 +209,11 @@ Result<ServerConfig> ServerConfig::fromLayers(const LayeredConfig &layers)
         {"signups-per-ip", &config.signUpsPerAddress, 0, 1'000'000},
     };
     for (const IntSetting &setting : ints) {
-        const QString name = QString::fromLatin1(setting.name);
-        const QString text = layers.value(name);
-        bool ok = false;
-        const int value = text.toInt(&ok);
-        if (!ok || value < setting.min || value > setting.max)
-            return Result<ServerConfig>::failure(QStringLiteral("%1: '%2' is not a whole number "
-                                                                "from %3 to %4")
-                                                     .arg(name, text)
-                                                     .arg(setting.min)
-                                                     .arg(setting.max));
-        *setting.target = value;
+        const Result<qint64> value =
+            layers.integer(QString::fromLatin1(setting.name), setting.min, setting.max);
+        if (!value)
+            return Result<ServerConfig>::failure(value.error());
+        *setting.target = int(value.value());
     }
     QString proxiesError;
     const std::optional<users::TrustedProxies> proxies = users::TrustedProxies::parse(

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "amqpurl.h"
 #include "clientaddress.h"
+#include "databaseurl.h"
+#include "redisurl.h"
 
 #include "layeredconfig.h"
 #include "result.h"
@@ -29,12 +32,12 @@ struct ServerConfig
 
     Role role = Role::All; ///< api: HTTP only; worker: order workers only; all: both
     orders::WorkerSettings worker; ///< the worker role's settings (workers, timeouts, queues)
-    ListenAddress listen; ///< the shoppers' HTTP API
-    QString databaseUrl; ///< postgres://user:password@host:port/name
-    QString redisUrl; ///< redis://host:port or redis-cluster://host:port,host:port
-    QString amqpUrl; ///< amqp://user:password@host:port/vhost
+    ListenAddress listen {QHostAddress(QHostAddress::LocalHost), 8080}; ///< the shoppers' HTTP API
+    db::DatabaseUrl database; ///< postgres://user:password@host:port/name
+    redis::RedisUrl redis; ///< redis://host:port or redis-cluster://host:port,host:port
+    amqp::AmqpUrl amqp; ///< amqp://user:password@host:port/vhost
     QString logRules; ///< QLoggingCategory filter rules, e.g. "flashsale.*.debug=true"
-    ListenAddress adminListen; ///< the admin API (loopback by default)
+    ListenAddress adminListen {QHostAddress(QHostAddress::LocalHost), 8081}; ///< the admin API
     QString adminToken; ///< bearer token of the admin API; empty refuses every admin call
     int httpThreads = 2; ///< event-loop threads serving the shoppers' API
     int sqlThreads = 4; ///< threads (and connections) for database calls
@@ -53,10 +56,12 @@ struct ServerConfig
     int signInAddressMaxFailures = 50; ///< wrong passwords per client address in 15 minutes
     int signUpsPerAddress = 0; ///< accounts per client address an hour (0: no limit)
 
-    /// The settings flashsale-server understands, with their defaults.
+    /// The settings flashsale-server understands, with their defaults (those of the members
+    /// above, written once there; the URLs' and the proxies' are the options' own).
     static QList<ConfigOption> options();
 
-    /// Types and validates loaded settings; the error names the setting at fault.
+    /// Types and validates loaded settings (URLs parsed here, so a bad one exits 2 like any
+    /// other bad setting); the error names the setting at fault.
     static Result<ServerConfig> fromLayers(const LayeredConfig &layers);
 
     static QString roleName(Role role);

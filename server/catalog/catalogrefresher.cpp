@@ -91,7 +91,7 @@ void CatalogRefresher::refresh()
                 if (m_soldOutFromDatabase && sale.schedule)
                     m_catalog.setSoldOut(sale.goods.goodsId, sale.databaseStock <= 0);
             }
-            m_killSwitch.replace(loaded.switches.site, loaded.switches.goods);
+            m_killSwitch.replace(loaded.switches);
             Q_EMIT refreshed(true, QString());
         });
 }

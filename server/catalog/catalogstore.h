@@ -42,11 +42,7 @@ Result<std::optional<SaleRecord>> setRate(QSqlDatabase &db, qint64 goodsId, doub
 Status setDegradation(QSqlDatabase &db, std::optional<qint64> goodsId, bool on,
                       const QString &message);
 /// Every switch, to load into a KillSwitch.
-struct Switches
-{
-    sale::KillSwitch::Switch site;
-    QHash<qint64, sale::KillSwitch::Switch> goods;
-};
+using Switches = sale::KillSwitch::Switches;
 Result<Switches> loadDegradation(QSqlDatabase &db);
 
 /// Records an admin action: who (\a actor), what (\a action on \a target) and the details.

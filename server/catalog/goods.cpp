@@ -4,19 +4,7 @@
 
 namespace flashsale::catalog {
 
-QJsonObject Goods::toJson() const
-{
-    return {
-        {QStringLiteral("goodsId"), goodsId},
-        {QStringLiteral("name"), name},
-        {QStringLiteral("description"), description},
-        {QStringLiteral("image"), image},
-        {QStringLiteral("priceCents"), priceCents},
-        {QStringLiteral("flashPriceCents"), flashPriceCents},
-    };
-}
-
-bool Goods::isAllowedImage(const QString &url)
+bool isAllowedImage(const QString &url)
 {
     if (url.isEmpty())
         return true;

@@ -35,6 +35,7 @@ namespace flashsale::front {
 
 using Kind = sale::BuyOutcome::Kind;
 using http::formatTime;
+using http::nowMs;
 
 namespace {
 
@@ -165,11 +166,6 @@ QJsonObject orderJson(const orders::OrderRecord &order)
     if (order.cancelledAtMs)
         json.insert(QStringLiteral("cancelledAt"), formatTime(*order.cancelledAtMs));
     return json;
-}
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 // A path segment that is an id: digits only, as the QHttpServer routes took them.

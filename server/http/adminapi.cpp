@@ -1,5 +1,9 @@
 #include "adminapi.h"
 
+#include "adminapi/degradation.h"
+#include "adminapi/salelist.h"
+#include "adminapi/saleschedule.h"
+#include "adminapi/salestatus.h"
 #include "adminapi/stats.h"
 #include "catalogrefresher.h"
 #include "catalogstore.h"
@@ -42,9 +46,40 @@ using flashsale::SaleEditRules;
 
 namespace {
 
-qint64 nowMs()
+QDateTime utc(qint64 ms)
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+/// The audit record's detail of a schedule: the body of the request, as the console sends it.
+QJsonObject scheduleJson(const sale::SaleSchedule &s)
+{
+    adminapi::SaleSchedule wire;
+    wire.stock = s.stock;
+    wire.revealAt = utc(s.revealAtMs);
+    wire.startAt = utc(s.startAtMs);
+    wire.endAt = utc(s.endAtMs);
+    wire.ratePerSecond = s.ratePerSecond;
+    wire.burst = s.burst;
+    wire.challengeBits = s.challengeBits;
+    wire.addressWindowMs = s.addressWindowMs;
+    return wire.toJson();
+}
+
+/// Every kill switch as `Degradation` (products by id).
+QJsonObject degradationJson(const sale::KillSwitch &killSwitch)
+{
+    const sale::KillSwitch::Switches all = killSwitch.all();
+    adminapi::Degradation d;
+    d.site.on = all.site.on;
+    d.site.message = all.site.message;
+    QList<qint64> ids = all.goods.keys();
+    std::sort(ids.begin(), ids.end());
+    for (qint64 id : std::as_const(ids)) {
+        const sale::KillSwitch::Switch &s = all.goods[id];
+        d.goods.append({id, s.on, s.message});
+    }
+    return d.toJson();
 }
 
 bool tokenMatches(const QByteArray &expected, const QByteArray &given)
@@ -282,35 +317,34 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
                           ctx->killSwitch->setGoods(*d.goodsId, d.on, d.message);
                       else
                           ctx->killSwitch->setSite(d.on, d.message);
-                      answer.send(jsonResponse(ctx->killSwitch->toJson()));
+                      answer.send(jsonResponse(degradationJson(*ctx->killSwitch)));
                   } else if (o.sale) {
                       ctx->catalog->upsert(*o.sale);
                       // With the catalog, not at the next reload: until then a live sale
                       // would have no bucket here, and every buy would pass unmetered.
                       ctx->buckets->configure(o.sale->goods.goodsId, o.sale->ratePerSecond,
                                               double(o.sale->burst));
-                      readInventories(
-                          {o.sale->goods.goodsId}, context,
-                          [ctx, answer, sale = *o.sale, now,
-                           status = o.status](const AdminApi::Inventories &inv) mutable {
-                              answer.send(jsonResponse(AdminApi::saleStatus(*ctx, sale, now, inv),
-                                                       StatusCode(status)));
-                          });
+                      readInventories({o.sale->goods.goodsId}, context,
+                                      [ctx, answer, sale = *o.sale, now, status = o.status](
+                                          const AdminApi::Inventories &inv) mutable {
+                                          answer.send(jsonResponse(
+                                              AdminApi::saleStatus(*ctx, sale, now, inv).toJson(),
+                                              StatusCode(status)));
+                                      });
                   } else if (o.listSales) {
                       QList<qint64> ids;
                       for (const SaleRecord &sale : o.sales)
                           ids.append(sale.goods.goodsId);
-                      readInventories(
-                          ids, context,
-                          [ctx, answer, sales = o.sales,
-                           now](const AdminApi::Inventories &inv) mutable {
-                              QJsonArray list;
-                              for (const SaleRecord &sale : sales)
-                                  list.append(AdminApi::saleStatus(*ctx, sale, now, inv));
-                              answer.send(
-                                  jsonResponse({{QStringLiteral("sales"), list},
-                                                {QStringLiteral("serverTime"), formatTime(now)}}));
-                          });
+                      readInventories(ids, context,
+                                      [ctx, answer, sales = o.sales,
+                                       now](const AdminApi::Inventories &inv) mutable {
+                                          adminapi::SaleList list;
+                                          for (const SaleRecord &sale : sales)
+                                              list.sales.append(
+                                                  AdminApi::saleStatus(*ctx, sale, now, inv));
+                                          list.serverTime = utc(now);
+                                          answer.send(jsonResponse(list.toJson()));
+                                      });
                   } else {
                       answer.send(jsonResponse(o.body, StatusCode(o.status)));
                   }
@@ -320,22 +354,10 @@ void runAdmin(const std::shared_ptr<const ApiContext> &ctx, QObject *context,
               });
 }
 
-QJsonObject scheduleJson(const sale::SaleSchedule &s)
-{
-    return {{QStringLiteral("stock"), s.stock},
-            {QStringLiteral("revealAt"), formatTime(s.revealAtMs)},
-            {QStringLiteral("startAt"), formatTime(s.startAtMs)},
-            {QStringLiteral("endAt"), formatTime(s.endAtMs)},
-            {QStringLiteral("ratePerSecond"), s.ratePerSecond},
-            {QStringLiteral("burst"), s.burst},
-            {QStringLiteral("challengeBits"), s.challengeBits},
-            {QStringLiteral("addressWindowMs"), s.addressWindowMs}};
-}
-
 } // namespace
 
-QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, qint64 now,
-                                 const Inventories &inventories)
+adminapi::SaleStatus AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, qint64 now,
+                                          const Inventories &inventories)
 {
     const auto inventory = inventories.constFind(sale.goods.goodsId);
     const bool fromRedis = inventory != inventories.cend();
@@ -344,34 +366,32 @@ QJsonObject AdminApi::saleStatus(const ApiContext &ctx, const SaleRecord &sale, 
     const sale::KillSwitch::Switch own = ctx.killSwitch->goods(id);
     const bool degraded = site.on || own.on;
     const bool soldOut = ctx.catalog->isSoldOut(id);
-    QJsonObject json {
-        {QStringLiteral("goodsId"), id},
-        {QStringLiteral("name"), sale.goods.name},
-        {QStringLiteral("priceCents"), sale.goods.priceCents},
-        {QStringLiteral("flashPriceCents"), sale.goods.flashPriceCents},
-        {QStringLiteral("preloadedStock"), sale.preloadedStock},
-        // Without an answer from Redis, the database's stock stands in for Redis's.
-        {QStringLiteral("stockLeft"), fromRedis ? inventory->stock : sale.databaseStock},
-        {QStringLiteral("ordersCreated"), sale.ordersCreated},
-        {QStringLiteral("pending"), fromRedis ? inventory->pending : 0},
-        {QStringLiteral("ratePerSecond"), sale.ratePerSecond},
-        {QStringLiteral("burst"), sale.burst},
-        {QStringLiteral("challengeBits"), sale.schedule ? sale.schedule->challengeBits : 0},
-        {QStringLiteral("addressWindowMs"), sale.schedule ? sale.schedule->addressWindowMs : 0},
-        // The site's, from the admin thread's last reading of the live figures.
-        {QStringLiteral("acceptedPerSecond"), double(lastFigures.site.accepted.value(id))},
-        {QStringLiteral("state"),
-         degraded ? QStringLiteral("degraded") : sale::phaseName(sale.phaseAt(now, soldOut))},
-        {QStringLiteral("degraded"), degraded},
-        {QStringLiteral("degradedMessage"),
-         site.on ? site.message : (own.on ? own.message : QString())},
-    };
+    adminapi::SaleStatus status;
+    status.goodsId = id;
+    status.name = sale.goods.name;
+    status.priceCents = sale.goods.priceCents;
+    status.flashPriceCents = sale.goods.flashPriceCents;
+    status.preloadedStock = sale.preloadedStock;
+    // Without an answer from Redis, the database's stock stands in for Redis's.
+    status.stockLeft = fromRedis ? inventory->stock : sale.databaseStock;
+    status.ordersCreated = sale.ordersCreated;
+    status.pending = fromRedis ? inventory->pending : 0;
+    status.ratePerSecond = sale.ratePerSecond;
+    status.burst = sale.burst;
+    status.challengeBits = sale.schedule ? sale.schedule->challengeBits : 0;
+    status.addressWindowMs = sale.schedule ? sale.schedule->addressWindowMs : 0;
+    // The site's, from the admin thread's last reading of the live figures.
+    status.acceptedPerSecond = double(lastFigures.site.accepted.value(id));
+    status.state =
+        degraded ? QStringLiteral("degraded") : sale::phaseName(sale.phaseAt(now, soldOut));
+    status.degraded = degraded;
+    status.degradedMessage = site.on ? site.message : (own.on ? own.message : QString());
     if (sale.schedule) {
-        json.insert(QStringLiteral("revealAt"), formatTime(sale.schedule->revealAtMs));
-        json.insert(QStringLiteral("startAt"), formatTime(sale.schedule->startAtMs));
-        json.insert(QStringLiteral("endAt"), formatTime(sale.schedule->endAtMs));
+        status.revealAt = utc(sale.schedule->revealAtMs);
+        status.startAt = utc(sale.schedule->startAtMs);
+        status.endAt = utc(sale.schedule->endAtMs);
     }
-    return json;
+    return status;
 }
 
 QJsonObject AdminApi::stats(const ApiContext &ctx, const Inventories &inventories,
@@ -665,7 +685,7 @@ void AdminApi::install(QHttpServer &server) const
 
     server.route(QStringLiteral("/admin/degradation"), Method::Get,
                  guarded([ctx](const QHttpServerRequest &, QHttpServerResponder &&responder) {
-                     jsonResponse(ctx->killSwitch->toJson()).write(std::move(responder));
+                     jsonResponse(degradationJson(*ctx->killSwitch)).write(std::move(responder));
                  }));
     server.route(
         QStringLiteral("/admin/degradation"), Method::Put,

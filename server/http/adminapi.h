@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adminapi/salestatus.h"
 #include "apicontext.h"
 #include "figurespublisher.h"
 #include "saleoutcomes.h"
@@ -48,8 +49,9 @@ public:
                           std::function<void(const QList<QJsonObject> &, qint64 latest)> done);
     /// `SaleStatus` of docs/api.md (stock and pending from \a inventories; a product missing
     /// there, as when Redis is down, shows the database's stock and no pending).
-    static QJsonObject saleStatus(const ApiContext &context, const catalog::SaleRecord &sale,
-                                  qint64 nowMs, const Inventories &inventories = {});
+    static adminapi::SaleStatus saleStatus(const ApiContext &context,
+                                           const catalog::SaleRecord &sale, qint64 nowMs,
+                                           const Inventories &inventories = {});
 
 private:
     ApiContext m_context;

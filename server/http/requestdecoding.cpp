@@ -185,7 +185,7 @@ Decoded<catalog::Goods> decodeGoods(const QByteArray &body)
             r.fail(QStringLiteral("name must not be blank"));
         g.description = r.string("description", 0, 10'000, QString());
         g.image = r.string("image", 0, 2'000, QString());
-        if (!r.error() && !catalog::Goods::isAllowedImage(g.image))
+        if (!r.error() && !catalog::isAllowedImage(g.image))
             r.fail(QStringLiteral("image must be an http(s) URL or a path on this site "
                                   "(starting with one /)"));
         g.priceCents = r.integer("priceCents", 0, 1'000'000'000'000);
@@ -272,6 +272,11 @@ std::optional<qint64> parseTime(const QString &text)
 QString formatTime(qint64 msSinceEpoch)
 {
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
 }
 
 } // namespace flashsale::http

@@ -92,5 +92,7 @@ Decoded<DegradationInput> decodeDegradation(const QByteArray &body);
 std::optional<qint64> parseTime(const QString &text);
 /// The wire form of a time: ISO 8601, UTC, milliseconds.
 QString formatTime(qint64 msSinceEpoch);
+/// The server's clock, milliseconds since the epoch: the time both APIs judge and answer by.
+qint64 nowMs();
 
 } // namespace flashsale::http

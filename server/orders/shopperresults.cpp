@@ -2,8 +2,6 @@
 
 #include "orderrepository.h"
 
-#include "salekeys.h"
-
 #include <map>
 #include <memory>
 
@@ -13,36 +11,19 @@ using redis::ConfirmOutcome;
 using redis::RollbackOutcome;
 
 ShopperResults::ShopperResults(redis::Redis *redis)
-    : m_redis(redis)
-    , m_scripts(redis)
+    : m_scripts(redis)
 { }
 
-const redis::RedisScript &ShopperResults::confirmManyScript()
-{
-    static const redis::RedisScript script = [] {
-        Result<redis::RedisScript> loaded =
-            redis::RedisScript::fromFile(QStringLiteral(":/lua/confirm_many.lua"));
-        // A missing resource is a build defect (flashsale::lua not linked), not a runtime state.
-        if (!loaded)
-            qFatal("%s", qPrintable(loaded.error()));
-        return loaded.value();
-    }();
-    return script;
-}
-
 void ShopperResults::recordConfirms(Run &run, const QList<OrderOutcome> &call,
-                                    const redis::RedisReply &reply)
+                                    const Result<QList<ConfirmOutcome>> &outcomes)
 {
-    const QList<redis::RedisReply> &codes = reply.elements();
-    if (reply.type() != redis::RedisReply::Type::Array || codes.size() != call.size()) {
-        run.fail(QStringLiteral("confirm of %1 orders: %2")
-                     .arg(call.size())
-                     .arg(reply.isError() ? reply.errorMessage() : reply.toString()));
+    if (!outcomes) {
+        run.fail(outcomes.error());
         return;
     }
     for (qsizetype i = 0; i < call.size(); ++i) {
         const OrderOutcome &o = call.at(i);
-        const ConfirmOutcome c = ConfirmOutcome::fromReply(codes.at(i));
+        const ConfirmOutcome &c = outcomes->at(i);
         switch (c.kind) {
         case ConfirmOutcome::Kind::Confirmed:
         case ConfirmOutcome::Kind::AlreadyConfirmed:
@@ -94,18 +75,15 @@ void ShopperResults::record(const QList<OrderOutcome> &outcomes, QObject *contex
     }
     run->waiting = confirmCalls.size() + rollbacks.size();
     for (const QList<OrderOutcome> &call : std::as_const(confirmCalls)) {
-        const redis::SaleKeys keys(call.first().goodsId);
-        QList<QByteArray> args;
-        args.reserve(call.size() * 2);
-        for (const OrderOutcome &o : call) {
-            args.append(QByteArray::number(o.userId));
-            args.append(QByteArray::number(o.orderId));
-        }
-        m_redis->evalScript(confirmManyScript(), {keys.results, keys.pending}, args, context,
-                            [run, call](const redis::RedisReply &reply) {
-                                recordConfirms(*run, call, reply);
-                                run->answered();
-                            });
+        QList<redis::SaleScripts::Confirmation> confirmations;
+        confirmations.reserve(call.size());
+        for (const OrderOutcome &o : call)
+            confirmations.append({o.userId, o.orderId});
+        m_scripts.confirmMany(call.first().goodsId, confirmations, context,
+                              [run, call](const Result<QList<ConfirmOutcome>> &outcomes) {
+                                  recordConfirms(*run, call, outcomes);
+                                  run->answered();
+                              });
     }
     for (const OrderOutcome &o : std::as_const(rollbacks)) {
         m_scripts.rollback(

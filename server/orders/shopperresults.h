@@ -64,11 +64,9 @@ private:
         }
     };
 
-    static const redis::RedisScript &confirmManyScript();
     static void recordConfirms(Run &run, const QList<OrderOutcome> &call,
-                               const redis::RedisReply &reply);
+                               const Result<QList<redis::ConfirmOutcome>> &outcomes);
 
-    redis::Redis *m_redis = nullptr;
     redis::SaleScripts m_scripts;
 };
 

@@ -1,6 +1,5 @@
 #include "workerrole.h"
 
-#include "amqpurl.h"
 #include "deadlettercompensator.h"
 #include "figurespublisher.h"
 #include "healthregistry.h"
@@ -8,7 +7,6 @@
 #include "orderworker.h"
 #include "reconciler.h"
 #include "redis.h"
-#include "redisurl.h"
 #include "salemetrics.h"
 #include "threadhandoff.h"
 
@@ -16,12 +14,12 @@ namespace flashsale::orders {
 
 using namespace std::chrono;
 
-WorkerRole::WorkerRole(QString databaseUrl, QString redisUrl, QString amqpUrl,
+WorkerRole::WorkerRole(db::DatabaseUrl database, redis::RedisUrl redis, amqp::AmqpUrl amqp,
                        WorkerSettings settings, HealthRegistry &health, QObject *parent)
     : QObject(parent)
-    , m_databaseUrl(std::move(databaseUrl))
-    , m_redisUrl(std::move(redisUrl))
-    , m_amqpUrl(std::move(amqpUrl))
+    , m_database(std::move(database))
+    , m_redis(std::move(redis))
+    , m_amqp(std::move(amqp))
     , m_settings(settings)
     , m_health(health)
     , m_orderMetrics(std::make_unique<metrics::OrderMetrics>())
@@ -60,27 +58,18 @@ bool WorkerRole::isConsuming() const
 
 Status WorkerRole::start()
 {
-    const Result<db::DatabaseUrl> database = db::DatabaseUrl::parse(m_databaseUrl);
-    if (!database)
-        return Status::failure(QStringLiteral("database-url: ") + database.error());
-    const Result<redis::RedisUrl> redisUrl = redis::RedisUrl::parse(m_redisUrl);
-    if (!redisUrl)
-        return Status::failure(QStringLiteral("redis-url: ") + redisUrl.error());
-    const Result<amqp::AmqpUrl> amqpUrl = amqp::AmqpUrl::parse(m_amqpUrl);
-    if (!amqpUrl)
-        return Status::failure(QStringLiteral("amqp-url: ") + amqpUrl.error());
-
+    const QString redisUrl = m_redis.toString(); // what the parts' options take
     const amqp::AmqpTopology topology = m_settings.topology();
     amqp::ConsumerOptions consumer;
-    consumer.url = amqpUrl.value();
+    consumer.url = m_amqp;
     consumer.topology = topology;
     consumer.prefetch = m_settings.prefetch;
     consumer.maxAttempts = m_settings.maxAttempts;
 
     OrderWorkerOptions workerOptions;
     workerOptions.consumer = consumer;
-    workerOptions.database = database.value();
-    workerOptions.redisUrl = m_redisUrl;
+    workerOptions.database = m_database;
+    workerOptions.redisUrl = redisUrl;
     workerOptions.maxReservationsPerTransaction = m_settings.batch;
     workerOptions.metrics = m_orderMetrics.get();
     for (int i = 0; i < m_settings.workers; ++i) {
@@ -89,8 +78,8 @@ Status WorkerRole::start()
     }
 
     OrderPaymentsOptions paymentOptions;
-    paymentOptions.database = database.value();
-    paymentOptions.redisUrl = m_redisUrl;
+    paymentOptions.database = m_database;
+    paymentOptions.redisUrl = redisUrl;
     paymentOptions.paymentTimeout = seconds(m_settings.paymentTimeoutSeconds);
     m_payments = std::make_unique<OrderPayments>(paymentOptions);
     m_payments->start();
@@ -98,14 +87,14 @@ Status WorkerRole::start()
     DeadLetterOptions deadOptions;
     deadOptions.consumer = consumer;
     deadOptions.consumer.prefetch = 100;
-    deadOptions.database = database.value();
-    deadOptions.redisUrl = m_redisUrl;
+    deadOptions.database = m_database;
+    deadOptions.redisUrl = redisUrl;
     m_compensator = new DeadLetterCompensator(deadOptions);
 
     ReconcilerOptions reconcilerOptions;
-    reconcilerOptions.database = database.value();
-    reconcilerOptions.redisUrl = m_redisUrl;
-    reconcilerOptions.publisher.url = amqpUrl.value();
+    reconcilerOptions.database = m_database;
+    reconcilerOptions.redisUrl = redisUrl;
+    reconcilerOptions.publisher.url = m_amqp;
     reconcilerOptions.publisher.topology = topology;
     reconcilerOptions.republishAfter = milliseconds(m_settings.reconcileAfterMs);
     reconcilerOptions.interval = milliseconds(m_settings.reconcileIntervalMs);
@@ -123,7 +112,7 @@ Status WorkerRole::start()
                           "dead-letter compensator, reconciler (after %5 ms, every %6 ms), "
                           "payment timeout %7 s")
                .arg(m_settings.workers)
-               .arg(amqpUrl->displayName())
+               .arg(m_amqp.displayName())
                .arg(m_settings.prefetch)
                .arg(m_settings.batch)
                .arg(m_settings.reconcileAfterMs)
@@ -131,13 +120,10 @@ Status WorkerRole::start()
                .arg(m_settings.paymentTimeoutSeconds);
 
     // The workers' live figures, for the site's /admin/stats (on this thread's own client).
-    Result<std::unique_ptr<redis::Redis>> figuresRedis = redis::Redis::open(m_redisUrl);
-    if (!figuresRedis)
-        return Status::failure(QStringLiteral("redis-url: ") + figuresRedis.error());
-    m_figuresRedis = std::move(figuresRedis).value();
+    m_figuresRedis = redis::Redis::open(m_redis);
     const metrics::OrderMetrics *counted = m_orderMetrics.get();
     m_figures = new metrics::FiguresPublisher(
-        *m_figuresRedis, database->name, metrics::InstanceFigures::Role::Worker,
+        *m_figuresRedis, m_database.name, metrics::InstanceFigures::Role::Worker,
         [counted](qint64 second) { return counted->figuresIn(second); });
     m_figures->start();
 
@@ -165,7 +151,7 @@ void WorkerRole::reportHealth()
     ++redisClients;
 
     const bool rabbitUp = consuming == int(m_workers.size()) && deadConsuming;
-    const QString rabbitDetail = amqp::AmqpUrl::parse(m_amqpUrl)->displayName()
+    const QString rabbitDetail = m_amqp.displayName()
         + (rabbitUp
                ? QString()
                : QStringLiteral(": %1 of %2 order consumers connected, dead-letter consumer %3")
@@ -178,7 +164,7 @@ void WorkerRole::reportHealth()
     m_health.report(rabbitmqHealthName, rabbitUp, rabbitDetail);
 
     const bool up = redisUp == redisClients;
-    const QString redisDetail = redis::RedisUrl::parse(m_redisUrl)->displayName()
+    const QString redisDetail = m_redis.displayName()
         + (up ? QString()
               : QStringLiteral(": %1 of %2 clients connected").arg(redisUp).arg(redisClients));
     if (up != m_health.entry(redisHealthName).up)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "amqpurl.h"
+#include "databaseurl.h"
+#include "redisurl.h"
 #include "result.h"
 #include "workersettings.h"
 
@@ -36,14 +39,13 @@ class WorkerRole : public QObject
 {
     Q_OBJECT
 public:
-    /// The role for these URLs and \a settings; reports into \a health (must outlive it).
-    WorkerRole(QString databaseUrl, QString redisUrl, QString amqpUrl, WorkerSettings settings,
-               HealthRegistry &health, QObject *parent = nullptr);
+    /// The role for these services and \a settings; reports into \a health (must outlive it).
+    WorkerRole(db::DatabaseUrl database, redis::RedisUrl redis, amqp::AmqpUrl amqp,
+               WorkerSettings settings, HealthRegistry &health, QObject *parent = nullptr);
     /// Stops everything (unacknowledged messages go back to the queue).
     ~WorkerRole() override;
 
-    /// Checks the URLs (a bad one fails with its setting's name) and starts every part;
-    /// connections are made, and remade, in the background.
+    /// Starts every part; connections are made, and remade, in the background.
     Status start();
 
     /// Pay and cancel, for an HTTP API in the same process (null before start()).
@@ -64,9 +66,9 @@ public:
 private:
     void reportHealth();
 
-    QString m_databaseUrl;
-    QString m_redisUrl;
-    QString m_amqpUrl;
+    db::DatabaseUrl m_database;
+    redis::RedisUrl m_redis;
+    amqp::AmqpUrl m_amqp;
     WorkerSettings m_settings;
     HealthRegistry &m_health;
     std::unique_ptr<metrics::OrderMetrics> m_orderMetrics; ///< shared by the order workers

@@ -57,7 +57,7 @@ mustache::data saleData(const catalog::SaleRecord &sale)
     d.set("name", utf8(sale.goods.name));
     d.set("description", utf8(sale.goods.description));
     // Absent (not empty) when there is no usable image: the templates test it as a section.
-    if (!sale.goods.image.isEmpty() && catalog::Goods::isAllowedImage(sale.goods.image))
+    if (!sale.goods.image.isEmpty() && catalog::isAllowedImage(sale.goods.image))
         d.set("image", utf8(sale.goods.image));
     d.set("price", utf8(money(sale.goods.priceCents)));
     d.set("flashPrice", utf8(money(sale.goods.flashPriceCents)));

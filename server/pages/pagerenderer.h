@@ -30,7 +30,7 @@ struct StorefrontState
 /// marks, which the page script polls: nginx answers it, not the server) and the assets.
 /// The merchant's text is HTML-escaped by the template engine (kainjow mustache: every
 /// `{{value}}` is escaped, the templates use no unescaped `{{{value}}}`); an image URL that
-/// Goods::isAllowedImage refuses is left out. Pure: the same state gives the same bytes,
+/// catalog::isAllowedImage refuses is left out. Pure: the same state gives the same bytes,
 /// so every instance that renders writes the same files.
 class PageRenderer
 {

@@ -19,12 +19,15 @@ Result<std::unique_ptr<Redis>> Redis::open(const QString &url, const RedisOption
     Result<RedisUrl> parsed = RedisUrl::parse(url);
     if (!parsed)
         return Result<std::unique_ptr<Redis>>::failure(parsed.error());
-    std::unique_ptr<Redis> client;
-    if (parsed->kind == RedisUrl::Kind::Cluster)
-        client = std::make_unique<ClusterRedis>(parsed.value(), options, parent);
-    else
-        client = std::make_unique<StandaloneRedis>(parsed.value(), options, parent);
-    return Result<std::unique_ptr<Redis>>(std::move(client));
+    return Result<std::unique_ptr<Redis>>(open(parsed.value(), options, parent));
+}
+
+std::unique_ptr<Redis> Redis::open(const RedisUrl &url, const RedisOptions &options,
+                                   QObject *parent)
+{
+    if (url.kind == RedisUrl::Kind::Cluster)
+        return std::make_unique<ClusterRedis>(url, options, parent);
+    return std::make_unique<StandaloneRedis>(url, options, parent);
 }
 
 void Redis::evalScript(const RedisScript &script, const QList<QByteArray> &keys,

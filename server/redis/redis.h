@@ -37,6 +37,9 @@ public:
     /// can take commands. Fails only for a bad URL.
     static Result<std::unique_ptr<Redis>> open(const QString &url, const RedisOptions &options = {},
                                                QObject *parent = nullptr);
+    /// The same for a parsed \a url (which cannot fail).
+    static std::unique_ptr<Redis> open(const RedisUrl &url, const RedisOptions &options = {},
+                                       QObject *parent = nullptr);
 
     /// True while commands can be sent (cluster: the slot map is known and every master
     /// that owns slots is connected).

@@ -147,4 +147,15 @@ QString RedisUrl::displayName() const
     return name;
 }
 
+QString RedisUrl::toString() const
+{
+    QString credentials;
+    if (!password.isEmpty())
+        credentials = QString::fromUtf8(QUrl::toPercentEncoding(user)) + u':'
+            + QString::fromUtf8(QUrl::toPercentEncoding(password)) + u'@';
+    QString url = displayName();
+    url.insert(url.indexOf(QStringLiteral("://")) + 3, credentials);
+    return url;
+}
+
 } // namespace flashsale::redis

@@ -39,6 +39,10 @@ struct RedisUrl
 
     /// The URL without credentials, for logs and messages.
     QString displayName() const;
+    /// The whole URL, credentials included (percent-encoded): parse() reads it back the same.
+    QString toString() const;
+
+    bool operator==(const RedisUrl &other) const = default;
 };
 
 } // namespace flashsale::redis

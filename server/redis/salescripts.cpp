@@ -42,6 +42,12 @@ const RedisScript &SaleScripts::confirmScript()
     return script;
 }
 
+const RedisScript &SaleScripts::confirmManyScript()
+{
+    static const RedisScript script = compiledIn("confirm_many");
+    return script;
+}
+
 const RedisScript &SaleScripts::preloadScript()
 {
     static const RedisScript script = compiledIn("preload");
@@ -167,6 +173,37 @@ void SaleScripts::confirm(qint64 goodsId, qint64 userId, qint64 orderId, QObject
                         [done = std::move(done)](const RedisReply &reply) {
                             done(ConfirmOutcome::fromReply(reply));
                         });
+}
+
+void SaleScripts::confirmMany(qint64 goodsId, const QList<Confirmation> &confirmations,
+                              QObject *context,
+                              std::function<void(const Result<QList<ConfirmOutcome>> &)> done) const
+{
+    using R = Result<QList<ConfirmOutcome>>;
+    const SaleKeys keys(goodsId);
+    QList<QByteArray> args;
+    args.reserve(confirmations.size() * 2);
+    for (const Confirmation &c : confirmations) {
+        args.append(QByteArray::number(c.userId));
+        args.append(QByteArray::number(c.orderId));
+    }
+    m_redis->evalScript(
+        confirmManyScript(), {keys.results, keys.pending}, args, context,
+        [count = confirmations.size(), done = std::move(done)](const RedisReply &reply) {
+            const QList<RedisReply> &codes = reply.elements();
+            if (reply.type() != RedisReply::Type::Array || codes.size() != count) {
+                done(R::failure(
+                    QStringLiteral("confirm of %1 orders: %2")
+                        .arg(count)
+                        .arg(reply.isError() ? reply.errorMessage() : reply.toString())));
+                return;
+            }
+            QList<ConfirmOutcome> outcomes;
+            outcomes.reserve(count);
+            for (const RedisReply &code : codes)
+                outcomes.append(ConfirmOutcome::fromReply(code));
+            done(R(std::move(outcomes)));
+        });
 }
 
 void SaleScripts::rollback(qint64 goodsId, qint64 userId, RollbackReason reason, QObject *context,

@@ -31,6 +31,13 @@ struct ReserveAsk
 class SaleScripts
 {
 public:
+    /// One order to record as its shopper's result (confirmMany()).
+    struct Confirmation
+    {
+        qint64 userId = 0; ///< the shopper
+        qint64 orderId = 0; ///< the order committed for the shopper's reservation
+    };
+
     /// Scripts on \a redis; \a windowMs is the per-shopper request window of reserve.
     explicit SaleScripts(Redis *redis, int windowMs = 10'000);
 
@@ -55,6 +62,10 @@ public:
     /// the pending reservation, atomically.
     void confirm(qint64 goodsId, qint64 userId, qint64 orderId, QObject *context,
                  std::function<void(const ConfirmOutcome &)> done) const;
+    /// confirm() for many shoppers of \a goodsId in one script call (confirm_many): \a done
+    /// gets one outcome per confirmation, in their order, or the error of the whole call.
+    void confirmMany(qint64 goodsId, const QList<Confirmation> &confirmations, QObject *context,
+                     std::function<void(const Result<QList<ConfirmOutcome>> &)> done) const;
     /// Returns the shopper's unit (once, however often called) and records the failure.
     void rollback(qint64 goodsId, qint64 userId, RollbackReason reason, QObject *context,
                   std::function<void(const RollbackOutcome &)> done) const;
@@ -77,6 +88,7 @@ public:
     static const RedisScript &reserveScript();
     static const RedisScript &rollbackScript();
     static const RedisScript &confirmScript();
+    static const RedisScript &confirmManyScript();
     static const RedisScript &preloadScript();
     static const RedisScript &pendingScript();
     static const RedisScript &inventoryScript();

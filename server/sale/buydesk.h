@@ -63,8 +63,8 @@ struct BuyAdmission
     std::chrono::steady_clock::time_point arrivedAt; ///< the request's arrival (latency)
 };
 
-/// The buy pipeline of DESIGN.md as a service: the checks that need no I/O (gate, session,
-/// window, path, sold-out mark, bucket, breakers) on the caller's thread, then the reserve
+/// The buy pipeline (README, Architecture) as a service: the checks that need no I/O (gate,
+/// session, window, path, sold-out mark, bucket, breakers) on the caller's thread, then the reserve
 /// script and the hand-over to the publisher. Every outcome is counted in SaleMetrics.
 /// Nothing here knows HTTP: a front turns a BuyRequest into a call and a BuyOutcome into
 /// an answer. check() is thread-safe; reserve() runs on the thread of its ReserveStep.

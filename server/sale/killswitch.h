@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QHash>
-#include <QJsonObject>
 #include <QString>
 
 #include <optional>
@@ -21,27 +20,33 @@ public:
         QString message;
     };
 
+    /// Every switch at once: the site's, and each product's that was ever set.
+    struct Switches
+    {
+        Switch site;
+        QHash<qint64, Switch> goods;
+    };
+
     /// What shoppers read when the operator gave no message.
     static QString defaultMessage();
 
     void setSite(bool on, const QString &message);
     void setGoods(qint64 goodsId, bool on, const QString &message);
     /// Replaces every switch at once (config reload).
-    void replace(Switch site, QHash<qint64, Switch> goods);
+    void replace(Switches switches);
 
     /// The message to answer with if \a goodsId may not be bought now (site first).
     std::optional<QString> blocked(qint64 goodsId) const;
     Switch site() const;
     Switch goods(qint64 goodsId) const;
 
-    /// `Degradation` of docs/api.md: {site: {on, message}, goods: [{goodsId, on, message}]}.
-    QJsonObject toJson() const;
+    /// Every switch, read at once (the admin API answers them as `Degradation`).
+    Switches all() const;
 
 private:
     /// std::shared_mutex, not QReadWriteLock: its pthread rwlock is one ThreadSanitizer sees.
     mutable std::shared_mutex m_lock;
-    Switch m_site;
-    QHash<qint64, Switch> m_goods; ///< only products that were switched at some point
+    Switches m_switches; ///< goods: only products that were switched at some point
 };
 
 } // namespace flashsale::sale

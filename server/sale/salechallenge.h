@@ -20,8 +20,8 @@ enum class ChallengeVerdict {
     Failed, ///< forged, another user's or product's, too easy, expired, or a wrong nonce
 };
 
-/// The stateless proof-of-work gate in front of a sale's secret path (DESIGN.md, the buy
-/// pipeline). A challenge carries its own terms and an HMAC-SHA256 over them, so any
+/// The stateless proof-of-work gate in front of a sale's secret path (README, Architecture: the
+/// buy pipeline). A challenge carries its own terms and an HMAC-SHA256 over them, so any
 /// instance holding the same key can check it and nothing is stored until it is solved;
 /// single use is the caller's part (SaleScripts::claimChallenge).
 class ChallengeSigner

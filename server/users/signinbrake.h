@@ -33,12 +33,12 @@ struct SignInBrakeOptions
                                    60 * 60'000}; ///< accounts made from one address
 };
 
-/// The brake on password guessing and mass sign-ups (DESIGN.md, security), shared by every
-/// instance through Redis: each name (a username, a client address) has a sliding window of
-/// attempts; past the threshold the name is held off for a time that doubles with every
-/// further attempt. While held off even the right password is refused, so the brake tells a
-/// guesser nothing. Every callback receives the milliseconds the caller must wait (0: go
-/// ahead), or a failure when Redis could not be asked.
+/// The brake on password guessing and mass sign-ups (the design notes, ../shared/DESIGN.md beside
+/// the repository: security), shared by every instance through Redis: each name (a username, a
+/// client address) has a sliding window of attempts; past the threshold the name is held off for a
+/// time that doubles with every further attempt. While held off even the right password is refused,
+/// so the brake tells a guesser nothing. Every callback receives the milliseconds the caller must
+/// wait (0: go ahead), or a failure when Redis could not be asked.
 class SignInBrake
 {
 public:

@@ -236,15 +236,8 @@ void AdminClient::probe()
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 200) {
             const QJsonObject json = QJsonDocument::fromJson(answer).object();
-            QList<SaleStatus> sales;
-            QString fault;
-            for (const QJsonValue &value : json.value(QStringLiteral("sales")).toArray()) {
-                Result<SaleStatus> sale = SaleStatus::fromJson(value.toObject());
-                if (sale)
-                    sales.append(sale.value());
-                else
-                    fault = sale.error();
-            }
+            const Result<SaleList> list = SaleList::fromJson(json);
+            QString fault = list ? QString() : list.error();
             if (!json.contains(QStringLiteral("sales")))
                 fault = tr("%1/admin/sales did not answer {sales: [...]}: is this a flashsale "
                            "admin address?")
@@ -257,10 +250,7 @@ void AdminClient::probe()
             // The REST API answers: operators can work even while the live feed is down.
             if (m_state != State::Connected)
                 setState(State::Connected, tr("Connected to %1").arg(hostOf(m_baseUrl)));
-            Q_EMIT salesListed(
-                sales,
-                QDateTime::fromString(json.value(QStringLiteral("serverTime")).toString(),
-                                      Qt::ISODateWithMs));
+            Q_EMIT salesListed(list->sales, list->serverTime);
             openLive();
             return;
         }
@@ -356,6 +346,15 @@ void AdminClient::handleSaleReply(const QJsonDocument &json, const QString &oper
     Q_EMIT saleUpdated(sale.value());
 }
 
+void AdminClient::handleDegradationReply(const QJsonDocument &json, const QString &operation)
+{
+    Result<Degradation> d = Degradation::fromJson(json.object());
+    if (!d)
+        Q_EMIT requestFailed(operation, d.error());
+    else
+        Q_EMIT degradationReceived(d.value());
+}
+
 void AdminClient::fetchGoods()
 {
     const QString operation = tr("list products");
@@ -408,20 +407,11 @@ void AdminClient::fetchSales()
     const QString operation = tr("list sales");
     send("GET", QStringLiteral("/admin/sales"), nullptr, operation,
          [this, operation](const QJsonDocument &json) {
-             QList<SaleStatus> sales;
-             const QJsonObject object = json.object();
-             for (const QJsonValue &value : object.value(QStringLiteral("sales")).toArray()) {
-                 Result<SaleStatus> sale = SaleStatus::fromJson(value.toObject());
-                 if (!sale) {
-                     Q_EMIT requestFailed(operation, sale.error());
-                     return;
-                 }
-                 sales.append(sale.value());
-             }
-             Q_EMIT salesListed(
-                 sales,
-                 QDateTime::fromString(object.value(QStringLiteral("serverTime")).toString(),
-                                       Qt::ISODateWithMs));
+             const Result<SaleList> list = SaleList::fromJson(json.object());
+             if (!list)
+                 Q_EMIT requestFailed(operation, list.error());
+             else
+                 Q_EMIT salesListed(list->sales, list->serverTime);
          });
 }
 
@@ -461,13 +451,7 @@ void AdminClient::fetchDegradation()
 {
     const QString operation = tr("read degradation");
     send("GET", QStringLiteral("/admin/degradation"), nullptr, operation,
-         [this, operation](const QJsonDocument &json) {
-             Result<Degradation> d = Degradation::fromJson(json.object());
-             if (!d)
-                 Q_EMIT requestFailed(operation, d.error());
-             else
-                 Q_EMIT degradationReceived(d.value());
-         });
+         [this, operation](const QJsonDocument &json) { handleDegradationReply(json, operation); });
 }
 
 void AdminClient::setDegradation(std::optional<qint64> goodsId, bool on, const QString &message)
@@ -482,13 +466,7 @@ void AdminClient::setDegradation(std::optional<qint64> goodsId, bool on, const Q
         {QStringLiteral("message"), message},
     };
     send("PUT", QStringLiteral("/admin/degradation"), &body, operation,
-         [this, operation](const QJsonDocument &json) {
-             Result<Degradation> d = Degradation::fromJson(json.object());
-             if (!d)
-                 Q_EMIT requestFailed(operation, d.error());
-             else
-                 Q_EMIT degradationReceived(d.value());
-         });
+         [this, operation](const QJsonDocument &json) { handleDegradationReply(json, operation); });
 }
 
 void AdminClient::fetchStats()

@@ -2,6 +2,7 @@
 
 #include "degradation.h"
 #include "goods.h"
+#include "salelist.h"
 #include "saleschedule.h"
 #include "salestatus.h"
 #include "stats.h"
@@ -52,6 +53,8 @@ public:
     /// The latest state message, for people.
     QString stateMessage() const { return m_stateMessage; }
     QUrl baseUrl() const { return m_baseUrl; }
+    /// True while a reconnection attempt is scheduled (never after a refused token).
+    bool isReconnecting() const { return m_reconnectTimer.isActive(); }
     /// True while the live feed is open (REST calls may work without it).
     bool isLive() const { return m_liveOpen; }
     /// When the last live message arrived (invalid before the first).
@@ -119,6 +122,7 @@ private:
     void liveLost(const QString &why);
     void setLive(bool live);
     void handleSaleReply(const QJsonDocument &json, const QString &operation);
+    void handleDegradationReply(const QJsonDocument &json, const QString &operation);
 
     QNetworkAccessManager m_network;
     QWebSocket m_live;

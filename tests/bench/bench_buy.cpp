@@ -20,19 +20,20 @@
 // The server runs the API role only: the order workers are bench_orderdrain's.
 
 #include "database.h"
+#include "httpclient.h"
 #include "pathsigner.h"
 #include "salekeys.h"
 #include "salescripts.h"
 #include "serverprocess.h"
 #include "sessiontokens.h"
 #include "testservices.h"
+#include "wrk.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -54,61 +55,12 @@
 #include <unistd.h>
 #include <vector>
 
+using flashsale::test::runWrk;
 using flashsale::test::ServerProcess;
 using flashsale::test::TestServices;
+using flashsale::test::WrkFigures;
 
 namespace {
-
-struct WrkFigures
-{
-    double requestsPerSecond = 0;
-    double p50Ms = 0;
-    double p99Ms = 0;
-    qint64 non2xx = 0;
-    QString raw;
-};
-
-double toMs(const QString &value, const QString &unit)
-{
-    const double v = value.toDouble();
-    if (unit == u"us")
-        return v / 1000;
-    if (unit == u"s")
-        return v * 1000;
-    return v;
-}
-
-WrkFigures runWrk(const QUrl &url, const QString &script, int connections, int seconds)
-{
-    QStringList args {QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections),
-                      QStringLiteral("-d%1s").arg(seconds), QStringLiteral("--latency")};
-    if (!script.isEmpty())
-        args << QStringLiteral("-s") << script;
-    args << url.toString();
-    QProcess wrk;
-    wrk.setProcessChannelMode(QProcess::MergedChannels);
-    wrk.start(QStringLiteral("wrk"), args);
-    // Waiting in an event loop, not in waitForFinished(): the server's log is read meanwhile,
-    // so its pipe never fills up and blocks the server's logging thread mid-run.
-    QEventLoop loop;
-    QObject::connect(&wrk, &QProcess::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot((seconds + 30) * 1000, &loop, &QEventLoop::quit);
-    if (wrk.state() != QProcess::NotRunning)
-        loop.exec();
-    WrkFigures f;
-    f.raw = QString::fromUtf8(wrk.readAll());
-    static const QRegularExpression rps(QStringLiteral("Requests/sec:\\s+([0-9.]+)"));
-    static const QRegularExpression p50(QStringLiteral("\\s50%\\s+([0-9.]+)(us|ms|s)"));
-    static const QRegularExpression p99(QStringLiteral("\\s99%\\s+([0-9.]+)(us|ms|s)"));
-    static const QRegularExpression non2xx(QStringLiteral("Non-2xx or 3xx responses:\\s+(\\d+)"));
-    f.requestsPerSecond = rps.match(f.raw).captured(1).toDouble();
-    const auto m50 = p50.match(f.raw);
-    const auto m99 = p99.match(f.raw);
-    f.p50Ms = toMs(m50.captured(1), m50.captured(2));
-    f.p99Ms = toMs(m99.captured(1), m99.captured(2));
-    f.non2xx = non2xx.match(f.raw).captured(1).toLongLong();
-    return f;
-}
 
 // CPU time (user + system) of \a pid so far, in microseconds; 0 if it is gone.
 qint64 cpuMicros(qint64 pid)
@@ -361,24 +313,15 @@ class bench_Buy : public QObject
     Q_OBJECT
 
 private:
-    QNetworkAccessManager m_network;
+    flashsale::test::HttpClient m_http;
 
     QJsonObject call(const QByteArray &verb, const QUrl &url, const QByteArray &body,
                      const QByteArray &authorization, int *status = nullptr)
     {
-        QNetworkRequest request(url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        if (!authorization.isEmpty())
-            request.setRawHeader("Authorization", authorization);
-        QNetworkReply *reply = m_network.sendCustomRequest(request, verb, body);
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
+        const flashsale::test::HttpReply reply = m_http.call(verb, url, body, authorization);
         if (status)
-            *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
-        reply->deleteLater();
-        return json;
+            *status = reply.status;
+        return reply.body;
     }
 
 private Q_SLOTS:
@@ -555,17 +498,17 @@ private Q_SLOTS:
         };
 
         // (c) nginx
-        runWrk(nginxUrl, {}, 32, 2); // warm-up
+        runWrk(nginxUrl, 32, 2); // warm-up
         qint64 cpu0 = cpuMicros(nginx);
-        const WrkFigures base = runWrk(nginxUrl, {}, 32, seconds);
+        const WrkFigures base = runWrk(nginxUrl, 32, seconds);
         const double baseCpu =
             cpuPerRequest(cpu0, cpuMicros(nginx), base.requestsPerSecond, seconds);
         QVERIFY2(base.requestsPerSecond > 0, qPrintable(base.raw));
 
         // (b) sold out
-        runWrk(buy, script.fileName(), 32, 2); // warm-up
+        runWrk(buy, 32, 2, script.fileName()); // warm-up
         cpu0 = cpuMicros(serverPid);
-        const WrkFigures soldOut = runWrk(buy, script.fileName(), 32, seconds);
+        const WrkFigures soldOut = runWrk(buy, 32, seconds, script.fileName());
         const double soldOutCpu =
             cpuPerRequest(cpu0, cpuMicros(serverPid), soldOut.requestsPerSecond, seconds);
         QVERIFY2(soldOut.requestsPerSecond > 0, qPrintable(soldOut.raw));
@@ -587,7 +530,7 @@ private Q_SLOTS:
         const qint64 needed = qint64(alone.requestsPerSecond * seconds * 1.3) + 10'000;
         mintForWrk(needed);
         cpu0 = cpuMicros(serverPid);
-        const WrkFigures full = runWrk(server.baseUrl(), shoppers.fileName(), 32, seconds);
+        const WrkFigures full = runWrk(server.baseUrl(), 32, seconds, shoppers.fileName());
         const double fullCpu =
             cpuPerRequest(cpu0, cpuMicros(serverPid), full.requestsPerSecond, seconds);
         QVERIFY2(full.requestsPerSecond > 0, qPrintable(full.raw));
@@ -644,7 +587,7 @@ private Q_SLOTS:
         if (full.non2xx > 0 || fullOpen.non2xx > 0) {
             // How the server answered the requests it did not accept, and what it logged.
             QNetworkRequest request(server.baseUrl().resolved(QUrl(QStringLiteral("/metrics"))));
-            QNetworkReply *reply = m_network.get(request);
+            QNetworkReply *reply = m_http.network().get(request);
             QEventLoop loop;
             connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
             loop.exec();

@@ -1,7 +1,8 @@
 // Orders drained per second from RabbitMQ into PostgreSQL with N reservations waiting in the
 // queue (two OrderWorkers, each batch's results recorded in Redis before the ack, as in
-// production), beside the raw rate of the same SQL work in plain batches of 100 (pgbench:
-// INSERT ... ON CONFLICT DO NOTHING + the optimistic UPDATE), same run.
+// production), beside the raw rate of the same SQL work in plain batches of the size the
+// workers' transactions had in that round (pgbench: INSERT ... ON CONFLICT DO NOTHING + the
+// optimistic UPDATE), same run: like with like.
 //
 //   FLASHSALE_BENCH_RESERVATIONS   reservations to queue per round (default 100000)
 //   FLASHSALE_BENCH_ROUNDS         rounds, each with its own pgbench baseline (default 3);
@@ -25,6 +26,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 using namespace flashsale;
@@ -48,8 +50,8 @@ private:
             qFatal("%s: %s", qPrintable(sql), qPrintable(db::describeError(q)));
     }
 
-    // pgbench, two clients, batches of 100 rows: rows per second.
-    double plainSqlRowsPerSecond(qint64 goods, int seconds)
+    // pgbench, two clients, transactions of \a batch rows: rows per second.
+    double plainSqlRowsPerSecond(qint64 goods, int batch, int seconds)
     {
         exec(QStringLiteral("CREATE SEQUENCE IF NOT EXISTS bench_batch"));
         QTemporaryFile script;
@@ -58,11 +60,11 @@ private:
         script.write(R"(SELECT nextval('bench_batch') AS b \gset
 BEGIN;
 INSERT INTO miaosha_order (user_id, goods_id, reservation, price_cents)
-    SELECT s, :goods, 'pg-' || s, 100 FROM generate_series(:b * 100, :b * 100 + 99) AS s
+    SELECT s, :goods, 'pg-' || s, 100 FROM generate_series(:b * :batch, :b * :batch + :batch - 1) AS s
     ON CONFLICT DO NOTHING;
 SELECT version AS v FROM miaosha_goods WHERE goods_id = :goods \gset
-UPDATE miaosha_goods SET stock = stock - 100, version = version + 1
-    WHERE goods_id = :goods AND version = :v AND stock >= 100;
+UPDATE miaosha_goods SET stock = stock - :batch, version = version + 1
+    WHERE goods_id = :goods AND version = :v AND stock >= :batch;
 END;
 )");
         script.flush();
@@ -72,12 +74,26 @@ END;
         env.insert(QStringLiteral("PGPASSWORD"), url.password);
         pgbench.setProcessEnvironment(env);
         pgbench.start(QStringLiteral("pgbench"),
-                      {QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"),
-                       QStringLiteral("-j"), QStringLiteral("2"), QStringLiteral("-T"),
-                       QString::number(seconds), QStringLiteral("-D"),
-                       QStringLiteral("goods=%1").arg(goods), QStringLiteral("-f"),
-                       script.fileName(), QStringLiteral("-h"), url.host, QStringLiteral("-p"),
-                       QString::number(url.port), QStringLiteral("-U"), url.user, url.name});
+                      {QStringLiteral("-n"),
+                       QStringLiteral("-c"),
+                       QStringLiteral("2"),
+                       QStringLiteral("-j"),
+                       QStringLiteral("2"),
+                       QStringLiteral("-T"),
+                       QString::number(seconds),
+                       QStringLiteral("-D"),
+                       QStringLiteral("goods=%1").arg(goods),
+                       QStringLiteral("-D"),
+                       QStringLiteral("batch=%1").arg(batch),
+                       QStringLiteral("-f"),
+                       script.fileName(),
+                       QStringLiteral("-h"),
+                       url.host,
+                       QStringLiteral("-p"),
+                       QString::number(url.port),
+                       QStringLiteral("-U"),
+                       url.user,
+                       url.name});
         if (!pgbench.waitForFinished(120'000) || pgbench.exitCode() != 0)
             qFatal("pgbench failed: %s", pgbench.readAllStandardError().constData());
         const QString out = QString::fromUtf8(pgbench.readAllStandardOutput());
@@ -85,7 +101,7 @@ END;
             QRegularExpression(QStringLiteral("tps = ([0-9.]+)")).match(out);
         if (!m.hasMatch())
             qFatal("no tps in pgbench output: %s", qPrintable(out));
-        return m.captured(1).toDouble() * 100;
+        return m.captured(1).toDouble() * batch;
     }
 
     struct Round
@@ -94,6 +110,7 @@ END;
         double drained = 0; ///< orders/s out of it into PostgreSQL and Redis
         qint64 transactions = 0;
         double plainSql = 0; ///< pgbench rows/s right after
+        int plainBatch = 0; ///< rows per pgbench transaction: the workers' average
     };
 
     // N reservations made in Redis as the buy path makes them (not timed), published with
@@ -152,8 +169,10 @@ END;
                    qlonglong(m_fixture.orders(goods)), n,
                    qlonglong(m_fixture.inventory(goods).pending));
 
-        // 3. The same SQL work in plain batches of 100, same database, right after.
-        round.plainSql = plainSqlRowsPerSecond(rawGoods, 5);
+        // 3. The same SQL work in plain transactions of the workers' average size, same
+        // database, right after.
+        round.plainBatch = std::max(1, int(std::lround(double(n) / round.transactions)));
+        round.plainSql = plainSqlRowsPerSecond(rawGoods, round.plainBatch, 5);
         return round;
     }
 
@@ -187,21 +206,23 @@ private Q_SLOTS:
             : 3;
         std::printf("\nbench_orderdrain: %d reservations, %d rounds\n", n, rounds);
         std::printf("  round  publish (confirmed)/s  drained orders/s  orders per transaction"
-                    "  plain SQL rows/s  ratio\n");
+                    "  plain SQL rows/s (same batch)  ratio\n");
         QList<double> drained, plain, ratios;
         for (int i = 1; i <= rounds; ++i) {
             const Round r = runRound(n);
             drained.append(r.drained);
             plain.append(r.plainSql);
             ratios.append(r.drained / r.plainSql);
-            std::printf("  %5d  %21.0f  %16.0f  %22.0f  %16.0f  %5.2f\n", i, r.published, r.drained,
-                        double(n) / r.transactions, r.plainSql, ratios.last());
+            std::printf("  %5d  %21.0f  %16.0f  %22.0f  %16.0f (%5d)  %5.2f\n", i, r.published,
+                        r.drained, double(n) / r.transactions, r.plainSql, r.plainBatch,
+                        ratios.last());
             std::fflush(stdout);
         }
-        std::printf("  median: queue -> 2 workers -> PostgreSQL + Redis %.0f orders/s (target "
-                    "50000); plain SQL (pgbench, 2 clients, batches of 100) %.0f rows/s; ratio "
-                    "%.2f (target 0.25)\n",
-                    median(drained), median(plain), median(ratios));
+        std::printf(
+            "  median: queue -> 2 workers -> PostgreSQL + Redis %.0f orders/s (target "
+            "50000); plain SQL (pgbench, 2 clients, the workers' batch size) %.0f rows/s; ratio "
+            "%.2f (target 0.25)\n",
+            median(drained), median(plain), median(ratios));
         QFile loadavg(QStringLiteral("/proc/loadavg"));
         if (loadavg.open(QIODevice::ReadOnly))
             std::printf("  load average at the end (1, 5, 15 min): %s\n",

@@ -5,7 +5,6 @@
 //   bench_reserve [connections] [requests] [pipeline depth]      defaults: 16 100000 16
 
 #include "redis.h"
-#include "salekeys.h"
 #include "salescripts.h"
 #include "testservices.h"
 

@@ -5,87 +5,30 @@
 // Two page runs: without Accept-Encoding (the file as it is) and with gzip (the .gz copy
 // the renderer writes beside it, sent by gzip_static without compressing per request).
 
+#include "httpclient.h"
 #include "serverprocess.h"
 #include "testservices.h"
+#include "wrk.h"
 
 #include <QDateTime>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QTest>
 #include <QTimer>
 
 #include <cstdio>
 
+using flashsale::test::runWrk;
 using flashsale::test::ServerProcess;
 using flashsale::test::TestServices;
-
-namespace {
-
-struct WrkFigures
-{
-    double requestsPerSecond = 0;
-    double p99Ms = 0;
-    qint64 non2xx = 0;
-    QString raw;
-};
-
-WrkFigures runWrk(const QUrl &url, const QStringList &headers, int seconds)
-{
-    QStringList args {QStringLiteral("-t2"), QStringLiteral("-c32"),
-                      QStringLiteral("-d%1s").arg(seconds), QStringLiteral("--latency")};
-    for (const QString &h : headers)
-        args << QStringLiteral("-H") << h;
-    args << url.toString();
-    QProcess wrk;
-    wrk.setProcessChannelMode(QProcess::MergedChannels);
-    wrk.start(QStringLiteral("wrk"), args);
-    wrk.waitForFinished((seconds + 30) * 1000);
-    WrkFigures f;
-    f.raw = QString::fromUtf8(wrk.readAll());
-    static const QRegularExpression rps(QStringLiteral("Requests/sec:\\s+([0-9.]+)"));
-    static const QRegularExpression p99(QStringLiteral("\\s99%\\s+([0-9.]+)(us|ms|s)"));
-    static const QRegularExpression non2xx(QStringLiteral("Non-2xx or 3xx responses:\\s+(\\d+)"));
-    f.requestsPerSecond = rps.match(f.raw).captured(1).toDouble();
-    const auto m99 = p99.match(f.raw);
-    const double v = m99.captured(1).toDouble();
-    f.p99Ms = m99.captured(2) == u"us" ? v / 1000 : m99.captured(2) == u"s" ? v * 1000 : v;
-    f.non2xx = non2xx.match(f.raw).captured(1).toLongLong();
-    return f;
-}
-
-} // namespace
+using flashsale::test::WrkFigures;
 
 class bench_Storefront : public QObject
 {
     Q_OBJECT
 
-    QNetworkAccessManager m_network;
-
-    QNetworkReply *send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
-                        const QByteArray &authorization = {})
-    {
-        QNetworkRequest request(url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        if (!authorization.isEmpty())
-            request.setRawHeader("Authorization", authorization);
-        QNetworkReply *reply = m_network.sendCustomRequest(request, verb, body);
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        return reply;
-    }
-    int status(const QUrl &url)
-    {
-        QNetworkReply *reply = send("GET", url, {});
-        const int s = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        reply->deleteLater();
-        return s;
-    }
+    flashsale::test::HttpClient m_http;
 
 private Q_SLOTS:
     void productPageAgainstNginxReturn200()
@@ -113,11 +56,12 @@ private Q_SLOTS:
             {QStringLiteral("image"), QStringLiteral("/img/phone.png")},
             {QStringLiteral("priceCents"), 79900},
             {QStringLiteral("flashPriceCents"), 49900}};
-        QNetworkReply *made =
-            send("POST", server.adminUrl().resolved(QUrl(QStringLiteral("/admin/goods"))),
-                 QJsonDocument(goods).toJson(), admin);
-        const qint64 id = QJsonDocument::fromJson(made->readAll()).object()[u"goodsId"].toInteger();
-        made->deleteLater();
+        const qint64 id =
+            m_http
+                .callJson("POST", server.adminUrl().resolved(QUrl(QStringLiteral("/admin/goods"))),
+                          goods, admin)
+                .body.value(QStringLiteral("goodsId"))
+                .toInteger();
         QVERIFY(id > 0);
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const auto iso = [](qint64 ms) {
@@ -129,11 +73,11 @@ private Q_SLOTS:
                                 {QStringLiteral("endAt"), iso(now + 7'200'000)},
                                 {QStringLiteral("ratePerSecond"), 1000},
                                 {QStringLiteral("burst"), 100}};
-        send("PUT", server.adminUrl().resolved(QUrl(QStringLiteral("/admin/sales/%1").arg(id))),
-             QJsonDocument(sale).toJson(), admin)
-            ->deleteLater();
+        m_http.callJson("PUT",
+                        server.adminUrl().resolved(QUrl(QStringLiteral("/admin/sales/%1").arg(id))),
+                        sale, admin);
         const QUrl page = nginx.resolved(QUrl(QStringLiteral("/sales/%1/").arg(id)));
-        QTRY_COMPARE_WITH_TIMEOUT(status(page), 200, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_http.call("GET", page).status, 200, 5000);
         // nginx alone from here on.
         QCOMPARE(server.stop(), 0);
 
@@ -142,15 +86,15 @@ private Q_SLOTS:
             : 10;
         const QUrl ok = nginx.resolved(QUrl(QStringLiteral("/bench/ok")));
         const QStringList gzip {QStringLiteral("Accept-Encoding: gzip")};
-        runWrk(ok, {}, 2); // warm-up
-        runWrk(page, {}, 2);
+        runWrk(ok, 32, 2); // warm-up
+        runWrk(page, 32, 2);
         // Baseline and page runs alternate, each twice, so a load change on the shared
         // machine touches both; the better of each pair counts.
         WrkFigures base, plain, zipped;
         for (int round = 0; round < 2; ++round) {
-            const WrkFigures b = runWrk(ok, {}, seconds);
-            const WrkFigures p = runWrk(page, {}, seconds);
-            const WrkFigures z = runWrk(page, gzip, seconds);
+            const WrkFigures b = runWrk(ok, 32, seconds);
+            const WrkFigures p = runWrk(page, 32, seconds);
+            const WrkFigures z = runWrk(page, 32, seconds, {}, gzip);
             QVERIFY2(b.requestsPerSecond > 0 && b.non2xx == 0, qPrintable(b.raw));
             QVERIFY2(p.requestsPerSecond > 0 && p.non2xx == 0, qPrintable(p.raw));
             QVERIFY2(z.requestsPerSecond > 0 && z.non2xx == 0, qPrintable(z.raw));

@@ -1,15 +1,13 @@
 #pragma once
 
 #include "database.h"
+#include "httpclient.h"
 #include "serverprocess.h"
 #include "testservices.h"
 
 #include <QDateTime>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QSqlQuery>
 
@@ -23,14 +21,7 @@ public:
     static constexpr const char *adminToken = "admin-token-for-e2e";
     static constexpr const char *sessionSecret = "session-secret-for-e2e";
 
-    struct Reply
-    {
-        int status = 0; ///< HTTP status, 0 when no answer came
-        QJsonObject body;
-        QByteArray raw;
-        QByteArray retryAfter;
-        QString error() const { return body.value(QStringLiteral("error")).toString(); }
-    };
+    using Reply = HttpReply;
 
     /// The arguments and environment every instance of one test shares (\a databaseUrl).
     static QStringList serverArgs(const QStringList &extra = {})
@@ -63,29 +54,9 @@ public:
     }
 
     Reply call(const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
-               const QByteArray &authorization = {},
-               const QList<QPair<QByteArray, QByteArray>> &headers = {})
+               const QByteArray &authorization = {}, const HttpClient::Headers &headers = {})
     {
-        QNetworkRequest request(url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        request.setTransferTimeout(10'000); // a hanging server fails the test, not the run
-        if (!authorization.isEmpty())
-            request.setRawHeader("Authorization", authorization);
-        for (const auto &[name, value] : headers)
-            request.setRawHeader(name, value);
-        QNetworkReply *reply = m_network.sendCustomRequest(request, verb, body);
-        if (!reply->isFinished()) {
-            QEventLoop loop;
-            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        Reply r;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.raw = reply->readAll();
-        r.body = QJsonDocument::fromJson(r.raw).object();
-        r.retryAfter = reply->rawHeader("Retry-After");
-        reply->deleteLater();
-        return r;
+        return m_http.call(verb, url, body, authorization, headers);
     }
 
     Reply adminCall(const ServerProcess &server, const QByteArray &verb, const QString &path,
@@ -167,7 +138,7 @@ public:
     }
 
 private:
-    QNetworkAccessManager m_network;
+    HttpClient m_http;
 };
 
 } // namespace flashsale::test

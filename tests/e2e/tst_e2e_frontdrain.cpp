@@ -3,84 +3,18 @@
 // then holds exactly one reservation per 202 answered, no more, no fewer.
 
 #include "pathsigner.h"
+#include "rawhttpclient.h"
 #include "sessiontokens.h"
 #include "shopclient.h"
 
 #include <QTest>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace flashsale;
 using flashsale::test::ServerProcess;
 using flashsale::test::ShopClient;
 using flashsale::test::TestServices;
 
-namespace {
-
-// A raw connection that pipelines requests and reads every answer until the server closes.
-class RawConnection
-{
-public:
-    explicit RawConnection(quint16 port)
-    {
-        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        timeval tv {20, 0};
-        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        sockaddr_in sa {};
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons(port);
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        m_ok = ::connect(m_fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0;
-    }
-    ~RawConnection() { ::close(m_fd); }
-    bool ok() const { return m_ok; }
-
-    bool send(const QByteArray &bytes)
-    {
-        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL)
-            == ssize_t(bytes.size());
-    }
-    // The status of the next answer; 0 at EOF (or a cut answer, which the test refuses).
-    int next(bool *cut)
-    {
-        qsizetype end = -1;
-        while ((end = m_buffer.indexOf("\r\n\r\n")) < 0)
-            if (!fill()) {
-                *cut = *cut || !m_buffer.isEmpty();
-                return 0;
-            }
-        const QByteArray head = m_buffer.left(end);
-        const qsizetype at = head.indexOf("Content-Length: ");
-        const qsizetype length =
-            at < 0 ? 0 : head.mid(at + 16, head.indexOf("\r\n", at) - at - 16).toLongLong();
-        while (m_buffer.size() < end + 4 + length)
-            if (!fill()) {
-                *cut = true;
-                return 0;
-            }
-        m_buffer.remove(0, end + 4 + length);
-        return head.mid(9, 3).toInt();
-    }
-
-private:
-    bool fill()
-    {
-        char chunk[16384];
-        const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
-        if (n <= 0)
-            return false;
-        m_buffer.append(chunk, n);
-        return true;
-    }
-    int m_fd = -1;
-    bool m_ok = false;
-    QByteArray m_buffer;
-};
-
-} // namespace
+using RawConnection = flashsale::test::RawHttpClient;
 
 class tst_E2eFrontDrain : public QObject
 {
@@ -145,8 +79,8 @@ private Q_SLOTS:
         std::vector<std::unique_ptr<RawConnection>> open;
         qint64 user = 1'000;
         for (int c = 0; c < connections; ++c) {
-            open.push_back(std::make_unique<RawConnection>(server.baseUrl().port()));
-            QVERIFY(open.back()->ok());
+            open.push_back(std::make_unique<RawConnection>(server.baseUrl().port(), 20'000));
+            QVERIFY(open.back()->connected());
             QByteArray burst;
             for (int i = 0; i < perConnection; ++i)
                 burst += buy(user++);
@@ -158,7 +92,7 @@ private Q_SLOTS:
         bool cut = false;
         QMap<int, int> statuses;
         for (auto &c : open) {
-            const int status = c->next(&cut);
+            const int status = c->read().status;
             QVERIFY2(status == 202, qPrintable(QString::number(status)));
             ++statuses[status];
             ++accepted;
@@ -167,9 +101,11 @@ private Q_SLOTS:
         server.process().terminate();
         for (auto &c : open) {
             for (;;) {
-                const int status = c->next(&cut);
-                if (status == 0)
+                const int status = c->read().status;
+                if (status == 0) {
+                    cut = cut || c->hasPartialAnswer();
                     break;
+                }
                 ++statuses[status];
                 ++answered;
                 if (status == 202)

@@ -10,6 +10,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <csignal>
 #include <vector>
 
 using namespace flashsale;
@@ -87,6 +88,10 @@ private Q_SLOTS:
         // being sent, served and answered when the SIGTERM comes.
         std::vector<std::atomic<int>> status(shoppers);
         std::atomic<int> accepted = 0, answered = 0;
+        // The SIGTERM goes out from the buying thread that got the acceptedBeforeStop-th 202,
+        // at once: a poll from this thread could come after every buy was answered.
+        std::atomic<int> answeredAtStop = -1;
+        const pid_t pid = pid_t(m_server.process().processId());
         QList<QThread *> threads;
         for (int t = 0; t < buyingThreads; ++t) {
             threads.append(QThread::create([&, t] {
@@ -94,16 +99,16 @@ private Q_SLOTS:
                     status[i] = post(buyUrls[i], bearers[i]);
                     if (status[i] != 0)
                         ++answered;
-                    if (status[i] == 202)
-                        ++accepted;
+                    if (status[i] == 202 && ++accepted == acceptedBeforeStop) {
+                        answeredAtStop = answered.load();
+                        ::kill(pid, SIGTERM);
+                    }
                 }
             }));
         }
         for (QThread *thread : threads)
             thread->start();
-        QTRY_VERIFY_WITH_TIMEOUT(accepted >= acceptedBeforeStop, 60'000);
-        m_server.process().terminate();
-        const int answeredAtStop = answered;
+        QTRY_VERIFY_WITH_TIMEOUT(answeredAtStop >= 0, 60'000);
         QCOMPARE(m_server.waitForExit(60'000), 0);
         for (QThread *thread : threads) {
             QVERIFY(thread->wait(60'000));

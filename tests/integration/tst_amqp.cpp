@@ -269,17 +269,25 @@ private Q_SLOTS:
         QTRY_COMPARE(consumer.stats().acked.load(), 49);
         QCOMPARE(consumer.stats().deadLettered.load(), 1);
         consumer.ack(all); // settled already: ignored, the channel stays up
-        QTest::qWait(200);
+        // A message published after it comes back on the same channel: had the broker
+        // closed it for the second ack, the consumer would have reconnected first.
+        publisher.publish(reservation(50), nullptr, {});
+        QTRY_COMPARE_WITH_TIMEOUT(collector.deliveries.size(), 51, 10'000);
         QVERIFY(consumer.isConnected());
         QCOMPARE(consumer.stats().connects.load(), 1);
+        consumer.ack({collector.deliveries.last()});
+        QTRY_COMPARE(consumer.stats().acked.load(), 50);
 
-        // Nothing is left to deliver.
+        // Nothing is left to deliver: a new consumer's first message is one published after
+        // it started (anything left would be ahead of it in the queue).
         consumer.stop();
         AmqpConsumer again({brokerUrl(), topology});
         Collector more(again);
         again.start();
-        QTest::qWait(500);
-        QCOMPARE(more.ids.size(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(again.isConnected(), 10'000);
+        publisher.publish(reservation(51), nullptr, {});
+        QTRY_COMPARE_WITH_TIMEOUT(more.ids.size(), 1, 10'000);
+        QCOMPARE(more.ids, QStringList {QStringLiteral("r-51")});
     }
 
     void survivesABrokerRestart()

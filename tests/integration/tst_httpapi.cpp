@@ -3,17 +3,16 @@
 // config reaching a second instance, the live WebSocket.
 
 #include "database.h"
+#include "httpclient.h"
 #include "serverprocess.h"
 #include "sessiontokens.h"
 #include "testservices.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -49,17 +48,10 @@ class tst_HttpApi : public QObject
     Q_OBJECT
 
 public:
-    struct Reply
-    {
-        int status = 0;
-        QJsonObject body;
-        QByteArray raw;
-        QByteArray retryAfter;
-        QString error() const { return body.value(QStringLiteral("error")).toString(); }
-    };
+    using Reply = test::HttpReply;
 
 private:
-    QNetworkAccessManager m_network;
+    test::HttpClient m_http;
     ServerProcess m_server;
     QString m_databaseUrl;
     QString m_token; // a shopper's session token
@@ -71,33 +63,15 @@ private:
     QNetworkReply *send(const QByteArray &verb, const QUrl &url, const QByteArray &body,
                         const QByteArray &authorization)
     {
-        QNetworkRequest request(url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        if (!authorization.isEmpty())
-            request.setRawHeader("Authorization", authorization);
-        return m_network.sendCustomRequest(request, verb, body);
+        return m_http.send(verb, url, body, authorization);
     }
 
-    static Reply wait(QNetworkReply *reply)
-    {
-        if (!reply->isFinished()) {
-            QEventLoop loop;
-            connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        Reply r;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.raw = reply->readAll();
-        r.body = QJsonDocument::fromJson(r.raw).object();
-        r.retryAfter = reply->rawHeader("Retry-After");
-        reply->deleteLater();
-        return r;
-    }
+    static Reply wait(QNetworkReply *reply) { return test::HttpClient::wait(reply); }
 
     Reply call(const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
                const QByteArray &authorization = {})
     {
-        return wait(send(verb, url, body, authorization));
+        return m_http.call(verb, url, body, authorization);
     }
 
     Reply adminCall(const QByteArray &verb, const QString &path, const QByteArray &body = {})

@@ -57,8 +57,9 @@ private:
         std::optional<Result<OrderChange>> answer;
         QObject context;
         call(&context, [&answer](const Result<OrderChange> &r) { answer = r; });
-        test::spinUntil([&answer] { return answer.has_value(); }, 20'000);
-        return answer.value_or(Result<OrderChange>::failure(QStringLiteral("test: no answer")));
+        if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, 20'000))
+            return Result<OrderChange>::failure(QStringLiteral("test: no answer"));
+        return *answer;
     }
 
     QString orderStatus(qint64 orderId)

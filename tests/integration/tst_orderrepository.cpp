@@ -2,10 +2,8 @@
 // lock, and two workers on the same product at once.
 
 #include "database.h"
-#include "databaseurl.h"
-#include "migrator.h"
 #include "orderrepository.h"
-#include "testservices.h"
+#include "sqltestdatabase.h"
 
 #include <QSemaphore>
 #include <QSet>
@@ -23,46 +21,17 @@ class tst_OrderRepository : public QObject
     Q_OBJECT
 
 private:
-    QString m_url;
-    QSqlDatabase m_db;
-    qint64 m_nextGoods = 1;
+    test::SqlTestDatabase m_sql;
 
-    QSqlDatabase open(const QString &name) const
-    {
-        const auto opened = db::openDatabase(db::DatabaseUrl::parse(m_url).value(), name);
-        if (!opened)
-            qFatal("%s", qPrintable(opened.error()));
-        return opened.value();
-    }
-
+    QSqlDatabase open(const QString &name) const { return m_sql.open(name); }
     QSqlQuery exec(const QString &sql, const QVariantList &values = {})
     {
-        QSqlQuery query(m_db);
-        query.prepare(sql);
-        for (const QVariant &value : values)
-            query.addBindValue(value);
-        if (!query.exec())
-            qFatal("%s: %s", qPrintable(sql), qPrintable(db::describeError(query)));
-        return query;
+        return m_sql.exec(sql, values);
     }
-
-    qint64 createSale(int stock)
-    {
-        const qint64 id = m_nextGoods++;
-        exec(QStringLiteral("INSERT INTO goods (id, name, price_cents) VALUES (?, ?, 1000)"),
-             {id, QStringLiteral("goods %1").arg(id)});
-        exec(QStringLiteral("INSERT INTO miaosha_goods (goods_id, flash_price_cents, stock, "
-                            "preloaded_stock) VALUES (?, 250, ?, ?)"),
-             {id, stock, stock});
-        return id;
-    }
-
+    qint64 createSale(int stock) { return m_sql.createSale(stock, 250); }
     qint64 scalar(const QString &sql, const QVariantList &values = {})
     {
-        QSqlQuery q = exec(sql, values);
-        if (!q.next())
-            qFatal("no row: %s", qPrintable(sql));
-        return q.value(0).toLongLong();
+        return m_sql.scalar(sql, values);
     }
 
     qint64 stock(qint64 goods)
@@ -91,24 +60,13 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_url = test::TestServices::instance().createDatabase();
-        m_db = open(QStringLiteral("main"));
-        const Result<int> applied = db::Migrator(m_db).migrate();
-        QVERIFY2(applied.ok(), qPrintable(applied.error()));
-    }
-
-    void cleanupTestCase()
-    {
-        m_db = QSqlDatabase();
-        db::closeDatabase(QStringLiteral("main"));
-    }
+    void initTestCase() { m_sql.create(); }
+    void cleanupTestCase() { m_sql.close(); }
 
     void createsOrdersOnceAndTakesStock()
     {
         const qint64 goods = createSale(100);
-        OrderRepository repository(m_db);
+        OrderRepository repository(m_sql.main());
         const QList<Reservation> batch = reservations(goods, 0, 50);
         const auto first = repository.createOrders(batch);
         QVERIFY2(first.ok(), qPrintable(first.error()));
@@ -144,7 +102,7 @@ private Q_SLOTS:
     void conflictsAreReportedPerReservation()
     {
         const qint64 goods = createSale(10);
-        OrderRepository repository(m_db);
+        OrderRepository repository(m_sql.main());
         QList<Reservation> batch = reservations(goods, 0, 2);
         batch.append(batch.first()); // the same reservation twice in one batch
         const Reservation sameShopper {QStringLiteral("other"), goods, batch.first().userId,
@@ -168,7 +126,7 @@ private Q_SLOTS:
     void neverSellsMoreThanTheStock()
     {
         const qint64 goods = createSale(10);
-        OrderRepository repository(m_db);
+        OrderRepository repository(m_sql.main());
         QList<Reservation> batch = reservations(goods, 0, 15);
         std::reverse(batch.begin(), batch.end()); // input order is not reservation order
         const auto outcomes = repository.createOrders(batch);
@@ -192,7 +150,7 @@ private Q_SLOTS:
     void hostileReservationIdsAreData()
     {
         const qint64 goods = createSale(5);
-        OrderRepository repository(m_db);
+        OrderRepository repository(m_sql.main());
         const QStringList ids {QStringLiteral("a\"b"), QStringLiteral("c\\d"),
                                QStringLiteral("e'); DROP TABLE miaosha_order; --"),
                                QStringLiteral("{f,g}"), QStringLiteral("ü n i c ø d e")};

@@ -47,7 +47,7 @@ private:
     {
         QSignalSpy spy(&reconciler, &Reconciler::reconciled);
         // Redis may still be connecting: try until a round completes.
-        const bool ok = test::spinUntil(
+        const bool ok = QTest::qWaitFor(
             [&] {
                 if (spy.isEmpty())
                     reconciler.reconcileNow();

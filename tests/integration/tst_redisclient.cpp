@@ -10,7 +10,6 @@
 
 using namespace flashsale::redis;
 using flashsale::test::awaitReply;
-using flashsale::test::spinUntil;
 using flashsale::test::TestServices;
 
 /// The client against a real redis-server: pipelining, deadlines, failing fast, pub/sub,
@@ -45,7 +44,7 @@ std::unique_ptr<Redis> TestRedisClient::connect(const RedisOptions &options)
     if (!opened)
         qFatal("%s", qPrintable(opened.error()));
     std::unique_ptr<Redis> redis = std::move(opened).value();
-    if (!spinUntil([&] { return redis->isConnected(); }))
+    if (!QTest::qWaitFor([&] { return redis->isConnected(); }, 10'000))
         qFatal("redis did not connect");
     return redis;
 }
@@ -71,7 +70,7 @@ void TestRedisClient::pipelinesManyCommandsInOrder()
             seen.append(reply.toInteger());
         });
     }
-    QVERIFY(spinUntil([&] { return seen.size() == count; }));
+    QVERIFY(QTest::qWaitFor([&] { return seen.size() == count; }, 10'000));
     QCOMPARE(errors, 0);
     // One connection, replies matched in order: the i-th callback sees the i-th increment.
     for (int i = 0; i < count; ++i)
@@ -86,7 +85,7 @@ void TestRedisClient::callbackNeverRunsInsideTheCall()
     QObject context;
     redis->command({"PING"}, &context, [&](const RedisReply &) { called = true; });
     QVERIFY(!called);
-    QVERIFY(spinUntil([&] { return called; }));
+    QVERIFY(QTest::qWaitFor([&] { return called; }, 10'000));
 }
 
 void TestRedisClient::failsFastWhileDisconnected()
@@ -104,7 +103,7 @@ void TestRedisClient::failsFastWhileDisconnected()
     redis->command({"PING"}, &context, [&](const RedisReply &r) { reply = r; });
     QVERIFY(!reply.has_value());
     // Well before any of the 60 s timeouts.
-    QVERIFY(spinUntil([&] { return reply.has_value(); }, 5'000));
+    QVERIFY(QTest::qWaitFor([&] { return reply.has_value(); }, 5'000));
     QVERIFY(reply->isFailure());
     QVERIFY2(reply->errorMessage().contains(u"not connected"), qPrintable(reply->errorMessage()));
     QVERIFY2(reply->errorMessage().contains(u"127.0.0.1:1"), qPrintable(reply->errorMessage()));
@@ -132,13 +131,13 @@ void TestRedisClient::commandDeadlineFailsAndReconnects()
     redis->command({"BLPOP", uniqueKey("nothing"), "5"}, &context,
                    [&](const RedisReply &r) { blocked = r; });
     redis->command({"PING"}, &context, [&](const RedisReply &r) { behind = r; });
-    QVERIFY(spinUntil([&] { return blocked.has_value() && behind.has_value(); }, 4'000));
+    QVERIFY(QTest::qWaitFor([&] { return blocked.has_value() && behind.has_value(); }, 4'000));
     QVERIFY(blocked->isFailure());
     QVERIFY2(blocked->errorMessage().contains(u"timed out"), qPrintable(blocked->errorMessage()));
     QVERIFY(behind->isFailure());
     QCOMPARE(disconnected.size(), 1);
     // It comes back by itself and works again.
-    QVERIFY(spinUntil([&] { return connected.size() == 1 && redis->isConnected(); }));
+    QVERIFY(QTest::qWaitFor([&] { return connected.size() == 1 && redis->isConnected(); }, 10'000));
     QCOMPARE(awaitReply(*redis, {"PING"}).bytes(), QByteArray("PONG"));
 }
 
@@ -164,7 +163,7 @@ void TestRedisClient::reloadsScriptsAfterNoScript()
     std::optional<RedisReply> reply;
     QObject context;
     redis->evalScript(script, {"k"}, {"v"}, &context, [&](const RedisReply &r) { reply = r; });
-    QVERIFY(spinUntil([&] { return reply.has_value(); }));
+    QVERIFY(QTest::qWaitFor([&] { return reply.has_value(); }, 10'000));
     QVERIFY2(!reply->isError(), qPrintable(reply->toString()));
     QCOMPARE(reply->elements().value(1).bytes(), QByteArray("v"));
     // Now the server has it: EVALSHA alone works.
@@ -183,9 +182,9 @@ void TestRedisClient::publishAndSubscribe()
         QCOMPARE(ch, channel);
         received.append(message);
     });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }, 10'000));
     QCOMPARE(awaitReply(*redis, {"PUBLISH", channel, "one"}).toInteger(), 1);
-    QVERIFY(spinUntil([&] { return received.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return received.size() == 1; }, 10'000));
     QCOMPARE(received.first(), QByteArray("one"));
 
     // A second subscriber on its own context; the first one ends with its context.
@@ -195,10 +194,11 @@ void TestRedisClient::publishAndSubscribe()
         redis->subscribe(channel, &shortLived,
                          [&](const QByteArray &, const QByteArray &m) { second.append(m); });
         redis->publish(channel, "two");
-        QVERIFY(spinUntil([&] { return received.size() == 2 && second.size() == 1; }));
+        QVERIFY(
+            QTest::qWaitFor([&] { return received.size() == 2 && second.size() == 1; }, 10'000));
     }
     redis->publish(channel, "three");
-    QVERIFY(spinUntil([&] { return received.size() == 3; }));
+    QVERIFY(QTest::qWaitFor([&] { return received.size() == 3; }, 10'000));
     QCOMPARE(second.size(), 1);
 }
 
@@ -214,7 +214,7 @@ void TestRedisClient::survivesARestartWithoutLosingCallbacks()
     QSignalSpy active(redis.get(), &Redis::subscriptionsActive);
     redis->subscribe(channel, &listener,
                      [&](const QByteArray &, const QByteArray &m) { messages.append(m); });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }, 10'000));
     QSignalSpy disconnected(redis.get(), &Redis::disconnected);
     QSignalSpy connected(redis.get(), &Redis::connected);
 
@@ -248,20 +248,21 @@ void TestRedisClient::survivesARestartWithoutLosingCallbacks()
         }
     });
     firing.start();
-    QVERIFY(spinUntil([&] { return succeeded > 200; }));
+    QVERIFY(QTest::qWaitFor([&] { return succeeded > 200; }, 10'000));
 
     QProcess stack;
     stack.setProcessChannelMode(QProcess::ForwardedChannels);
     stack.start(
         TestServices::sourceDir() + QStringLiteral("/packaging/stack"),
         {QStringLiteral("restart"), QStringLiteral("redis"), TestServices::instance().stackDir()});
-    QVERIFY(spinUntil([&] { return stack.state() == QProcess::NotRunning; }, 60'000));
+    QVERIFY(QTest::qWaitFor([&] { return stack.state() == QProcess::NotRunning; }, 60'000));
     QCOMPARE(stack.exitCode(), 0);
     restarted = true;
-    QVERIFY(spinUntil([&] { return redis->isConnected() && succeededAfterRestart > 500; }, 30'000));
+    QVERIFY(QTest::qWaitFor([&] { return redis->isConnected() && succeededAfterRestart > 500; },
+                            30'000));
     firing.stop();
     const qsizetype issued = calls.size();
-    QVERIFY(spinUntil([&] { return succeeded + failed == issued; }, 10'000));
+    QVERIFY(QTest::qWaitFor([&] { return succeeded + failed == issued; }, 10'000));
 
     // Every callback ran exactly once; the outage was seen and reported once.
     for (qsizetype i = 0; i < issued; ++i)
@@ -282,9 +283,9 @@ void TestRedisClient::survivesARestartWithoutLosingCallbacks()
                             .arg(succeeded)
                             .arg(issued)));
     // The subscription came back too.
-    QVERIFY(spinUntil([&] { return active.size() == 2; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 2; }, 10'000));
     redis->publish(channel, "after");
-    QVERIFY(spinUntil([&] { return messages.contains("after"); }));
+    QVERIFY(QTest::qWaitFor([&] { return messages.contains("after"); }, 10'000));
 }
 
 QTEST_GUILESS_MAIN(TestRedisClient)

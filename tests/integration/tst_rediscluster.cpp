@@ -12,7 +12,6 @@ using namespace flashsale::redis;
 using flashsale::test::awaitReply;
 using flashsale::test::awaitResult;
 using flashsale::test::freshGoodsId;
-using flashsale::test::spinUntil;
 using flashsale::test::TestServices;
 
 /// The client against a real 3-master Redis Cluster: slot routing, and a slot migrated
@@ -38,7 +37,7 @@ void TestRedisCluster::initTestCase()
     auto opened = Redis::open(TestServices::instance().redisClusterUrl());
     QVERIFY2(opened.ok(), qPrintable(opened.error()));
     m_cluster = std::move(opened).value();
-    QVERIFY(spinUntil([&] { return m_cluster->isConnected(); }));
+    QVERIFY(QTest::qWaitFor([&] { return m_cluster->isConnected(); }, 10'000));
     QCOMPARE(cluster()->masters().size(), 3);
 }
 
@@ -48,7 +47,7 @@ std::unique_ptr<Redis> TestRedisCluster::node(const RedisEndpoint &endpoint)
     if (!opened)
         qFatal("%s", qPrintable(opened.error()));
     std::unique_ptr<Redis> redis = std::move(opened).value();
-    if (!spinUntil([&] { return redis->isConnected(); }))
+    if (!QTest::qWaitFor([&] { return redis->isConnected(); }, 10'000))
         qFatal("node %s did not connect", qPrintable(endpoint.toString()));
     return redis;
 }
@@ -137,7 +136,7 @@ void TestRedisCluster::followsASlotMigrationWithoutFailedReserves()
                             [&](const ReserveOutcome &o) { outcomes.append(o); });
     });
     firing.start();
-    QVERIFY(spinUntil([&] { return outcomes.size() > 100; }));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() > 100; }, 10'000));
 
     // The migration, step by step, as redis-cli --cluster reshard does it.
     const QByteArray slotText = QByteArray::number(slot);
@@ -178,9 +177,9 @@ void TestRedisCluster::followsASlotMigrationWithoutFailedReserves()
                  QByteArray("OK"));
 
     const qint64 sentAtEnd = sent;
-    QVERIFY(spinUntil([&] { return outcomes.size() > sentAtEnd + 200; }, 20'000));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() > sentAtEnd + 200; }, 20'000));
     firing.stop();
-    QVERIFY(spinUntil([&] { return outcomes.size() == sent; }, 20'000));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() == sent; }, 20'000));
 
     for (const ReserveOutcome &outcome : std::as_const(outcomes))
         QVERIFY2(outcome.kind == ReserveOutcome::Kind::Reserved,
@@ -189,7 +188,8 @@ void TestRedisCluster::followsASlotMigrationWithoutFailedReserves()
                                 .arg(int(outcome.kind))
                                 .arg(outcome.error)));
     QVERIFY(cluster()->statistics().moved > 0);
-    QVERIFY(spinUntil([&] { return cluster()->nodeForSlot(slot) == targetEndpoint; }));
+    QVERIFY(
+        QTest::qWaitFor([&] { return cluster()->nodeForSlot(slot) == targetEndpoint; }, 10'000));
     const auto after = awaitResult<SaleInventory>(
         [&](QObject *ctx, auto done) { scripts.inventory(goodsId, ctx, done); });
     QCOMPARE(after->lastSequence, sent);

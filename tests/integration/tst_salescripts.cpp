@@ -19,7 +19,6 @@ using flashsale::Result;
 using flashsale::test::awaitReply;
 using flashsale::test::awaitResult;
 using flashsale::test::freshGoodsId;
-using flashsale::test::spinUntil;
 using flashsale::test::TestServices;
 
 /// The sale scripts against real Redis, standalone and a 3-master cluster alike.
@@ -53,7 +52,7 @@ std::unique_ptr<Redis> TestSaleScripts::connect(const QString &url)
     if (!opened)
         qFatal("%s", qPrintable(opened.error()));
     std::unique_ptr<Redis> redis = std::move(opened).value();
-    if (!spinUntil([&] { return redis->isConnected(); }))
+    if (!QTest::qWaitFor([&] { return redis->isConnected(); }, 10'000))
         qFatal("redis %s did not connect", qPrintable(url));
     return redis;
 }
@@ -149,7 +148,7 @@ void TestSaleScripts::stormNeverOversells()
     QSignalSpy active(clients.front().get(), &Redis::subscriptionsActive);
     clients.front()->subscribe(SaleKeys::eventChannel(), &listener,
                                [&](const QByteArray &, const QByteArray &m) { events.append(m); });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }, 10'000));
 
     // A 1 ms window so that repeated attempts reach the already-bought check.
     std::vector<SaleScripts> scripts;
@@ -166,7 +165,7 @@ void TestSaleScripts::stormNeverOversells()
             goodsId, userId, &context,
             [&](const ReserveOutcome &outcome) { outcomes.append(outcome); });
     }
-    QVERIFY(spinUntil([&] { return outcomes.size() == attempts; }, 60'000));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() == attempts; }, 60'000));
 
     QSet<qint64> buyers;
     QList<qint64> sequences;
@@ -197,7 +196,7 @@ void TestSaleScripts::stormNeverOversells()
     QCOMPARE(awaitReply(*clients.front(), {"HLEN", SaleKeys(goodsId).results}).toInteger(),
              qint64(stock));
     // Exactly one sold-out event for the product.
-    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return countEvents(events, "sold_out", goodsId) == 1; }, 10'000));
     QTest::qWait(50);
     QCOMPARE(countEvents(events, "sold_out", goodsId), 1);
 }
@@ -252,7 +251,7 @@ void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther()
     QSignalSpy active(m_redis.get(), &Redis::subscriptionsActive);
     m_redis->subscribe(SaleKeys::eventChannel(), &listener,
                        [&](const QByteArray &, const QByteArray &m) { events.append(m); });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }));
     const AddressWindow bot {"198.51.100.77", 60'000};
     // In order: a duplicate of an earlier buyer, a new shopper, the same shopper again within
     // the batch, two accounts of one address, the last unit, then sold out.
@@ -274,7 +273,7 @@ void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther()
     QCOMPARE(after.pending, 3);
     QVERIFY(after.soldOut);
     // The last unit's batch announces the sold-out once.
-    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) >= 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return countEvents(events, "sold_out", goodsId) >= 1; }));
     QCOMPARE(countEvents(events, "sold_out", goodsId), 1);
 }
 
@@ -290,7 +289,7 @@ void TestSaleScripts::reservesAskedTogetherGoOutInOneCall()
     QList<ReserveOutcome> answers;
     for (qint64 user = 1; user <= 10; ++user)
         step.reserve(goodsId, user, {}, [&](const ReserveOutcome &o) { answers.append(o); });
-    QVERIFY(spinUntil([&] { return answers.size() == 10; }));
+    QVERIFY(QTest::qWaitFor([&] { return answers.size() == 10; }));
     QCOMPARE(step.scriptCalls(), 1);
     for (qsizetype i = 0; i < answers.size(); ++i) {
         QCOMPARE(answers[i].kind, ReserveOutcome::Kind::Reserved);
@@ -298,14 +297,14 @@ void TestSaleScripts::reservesAskedTogetherGoOutInOneCall()
         QCOMPARE(answers[i].sequence, i + 1);
     }
     step.reserve(goodsId, 11, {}, [&](const ReserveOutcome &o) { answers.append(o); });
-    QVERIFY(spinUntil([&] { return answers.size() == 11; }));
+    QVERIFY(QTest::qWaitFor([&] { return answers.size() == 11; }));
     QCOMPARE(step.scriptCalls(), 2);
     QCOMPARE(answers.last().sequence, 11);
     // Past maxBatch shoppers a product takes several calls.
     const int many = flashsale::sale::ScriptReserveStep::maxBatch + 1;
     for (qint64 user = 100; user < 100 + many; ++user)
         step.reserve(goodsId, user, {}, [&](const ReserveOutcome &o) { answers.append(o); });
-    QVERIFY(spinUntil([&] { return answers.size() == 11 + many; }));
+    QVERIFY(QTest::qWaitFor([&] { return answers.size() == 11 + many; }));
     QCOMPARE(step.scriptCalls(), 4);
     QCOMPARE(inventory(scripts, goodsId).stock, 100 - 11 - many);
 }
@@ -365,7 +364,7 @@ void TestSaleScripts::rollbackReturnsTheUnitOnce()
     for (int i = 0; i < 10; ++i)
         scripts.rollback(goodsId, 10, RollbackReason::Cancelled, &context,
                          [&](const RollbackOutcome &o) { outcomes.append(o); });
-    QVERIFY(spinUntil([&] { return outcomes.size() == 10; }));
+    QVERIFY(QTest::qWaitFor([&] { return outcomes.size() == 10; }, 10'000));
     const auto returned = std::count_if(outcomes.begin(), outcomes.end(), [](const auto &o) {
         return o.kind == RollbackOutcome::Kind::Returned;
     });
@@ -437,17 +436,18 @@ void TestSaleScripts::topUpReopensASoldOutSale()
     QSignalSpy active(m_redis.get(), &Redis::subscriptionsActive);
     m_redis->subscribe(SaleKeys::eventChannel(), &listener,
                        [&](const QByteArray &, const QByteArray &m) { events.append(m); });
-    QVERIFY(spinUntil([&] { return active.size() == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return active.size() == 1; }, 10'000));
 
     QCOMPARE(preload(scripts, goodsId, 1).kind, PreloadOutcome::Kind::Loaded);
     QCOMPARE(reserve(scripts, goodsId, 1).kind, ReserveOutcome::Kind::Reserved);
     QCOMPARE(reserve(scripts, goodsId, 2).kind, ReserveOutcome::Kind::SoldOut);
-    QVERIFY(spinUntil([&] { return countEvents(events, "sold_out", goodsId) == 1; }));
+    QVERIFY(QTest::qWaitFor([&] { return countEvents(events, "sold_out", goodsId) == 1; }, 10'000));
     const auto topped = awaitResult<PreloadOutcome>(
         [&](QObject *ctx, auto done) { scripts.topUp(goodsId, 2, ctx, done); });
     QCOMPARE(topped->kind, PreloadOutcome::Kind::ToppedUp);
     QCOMPARE(topped->stock, 2);
-    QVERIFY(spinUntil([&] { return countEvents(events, "restocked", goodsId) == 1; }));
+    QVERIFY(
+        QTest::qWaitFor([&] { return countEvents(events, "restocked", goodsId) == 1; }, 10'000));
     const SaleInventory after = inventory(scripts, goodsId);
     QVERIFY(!after.soldOut);
     QCOMPARE(after.total, 3);

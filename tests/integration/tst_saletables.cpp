@@ -2,9 +2,7 @@
 // one order per (user, goods) and per reservation, and the optimistic-lock stock update.
 
 #include "database.h"
-#include "databaseurl.h"
-#include "migrator.h"
-#include "testservices.h"
+#include "sqltestdatabase.h"
 
 #include <QSemaphore>
 #include <QSqlError>
@@ -15,47 +13,19 @@
 #include <atomic>
 
 using namespace flashsale;
-using flashsale::test::TestServices;
 
 class tst_SaleTables : public QObject
 {
     Q_OBJECT
 
 private:
-    QString m_url;
-    QSqlDatabase m_db;
-    qint64 m_nextGoods = 1;
+    test::SqlTestDatabase m_sql;
 
-    QSqlDatabase open(const QString &name) const
-    {
-        const auto opened = db::openDatabase(db::DatabaseUrl::parse(m_url).value(), name);
-        if (!opened)
-            qFatal("%s", qPrintable(opened.error()));
-        return opened.value();
-    }
-
+    QSqlDatabase open(const QString &name) const { return m_sql.open(name); }
+    qint64 createSale(int stock) { return m_sql.createSale(stock); }
     static QSqlQuery exec(QSqlDatabase db, const QString &sql, const QVariantList &values = {})
     {
-        QSqlQuery query(db);
-        query.prepare(sql);
-        for (const QVariant &value : values)
-            query.addBindValue(value);
-        if (!query.exec())
-            qFatal("%s: %s", qPrintable(sql), qPrintable(db::describeError(query)));
-        return query;
-    }
-
-    /// A product on sale with \a stock units; returns its id.
-    qint64 createSale(int stock)
-    {
-        const qint64 id = m_nextGoods++;
-        exec(m_db, QStringLiteral("INSERT INTO goods (id, name, price_cents) VALUES (?, ?, 1000)"),
-             {id, QStringLiteral("goods %1").arg(id)});
-        exec(m_db,
-             QStringLiteral("INSERT INTO miaosha_goods (goods_id, flash_price_cents, stock, "
-                            "preloaded_stock) VALUES (?, 100, ?, ?)"),
-             {id, stock, stock});
-        return id;
+        return test::SqlTestDatabase::exec(db, sql, values);
     }
 
     static std::pair<int, qint64> stockAndVersion(QSqlDatabase db, qint64 goodsId)
@@ -80,19 +50,8 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_url = TestServices::instance().createDatabase();
-        m_db = open(QStringLiteral("main"));
-        const Result<int> applied = db::Migrator(m_db).migrate();
-        QVERIFY2(applied.ok(), qPrintable(applied.error()));
-    }
-
-    void cleanupTestCase()
-    {
-        m_db = QSqlDatabase();
-        db::closeDatabase(QStringLiteral("main"));
-    }
+    void initTestCase() { m_sql.create(); }
+    void cleanupTestCase() { m_sql.close(); }
 
     void oneOrderPerUserAndGoods()
     {
@@ -100,16 +59,20 @@ private Q_SLOTS:
         const QString insert = QStringLiteral(
             "INSERT INTO miaosha_order (user_id, goods_id, reservation, price_cents) "
             "VALUES (?, ?, ?, 100) ON CONFLICT DO NOTHING");
-        QCOMPARE(exec(m_db, insert, {7, goods, QStringLiteral("r-a")}).numRowsAffected(), 1);
+        QCOMPARE(exec(m_sql.main(), insert, {7, goods, QStringLiteral("r-a")}).numRowsAffected(),
+                 1);
         // Same user and goods, other reservation: refused.
-        QCOMPARE(exec(m_db, insert, {7, goods, QStringLiteral("r-b")}).numRowsAffected(), 0);
+        QCOMPARE(exec(m_sql.main(), insert, {7, goods, QStringLiteral("r-b")}).numRowsAffected(),
+                 0);
         // Same reservation redelivered: refused.
-        QCOMPARE(exec(m_db, insert, {8, goods, QStringLiteral("r-a")}).numRowsAffected(), 0);
+        QCOMPARE(exec(m_sql.main(), insert, {8, goods, QStringLiteral("r-a")}).numRowsAffected(),
+                 0);
         // Another user: fine.
-        QCOMPARE(exec(m_db, insert, {8, goods, QStringLiteral("r-c")}).numRowsAffected(), 1);
+        QCOMPARE(exec(m_sql.main(), insert, {8, goods, QStringLiteral("r-c")}).numRowsAffected(),
+                 1);
 
         // Without ON CONFLICT the database itself says no.
-        QSqlQuery plain(m_db);
+        QSqlQuery plain(m_sql.main());
         plain.prepare(QStringLiteral("INSERT INTO miaosha_order (user_id, goods_id, reservation, "
                                      "price_cents) VALUES (7, ?, 'r-d', 100)"));
         plain.addBindValue(goods);
@@ -120,14 +83,14 @@ private Q_SLOTS:
     void stockNeverNegative()
     {
         const qint64 goods = createSale(1);
-        auto [stock, version] = stockAndVersion(m_db, goods);
-        QCOMPARE(decrement(m_db, goods, version), 1);
-        std::tie(stock, version) = stockAndVersion(m_db, goods);
+        auto [stock, version] = stockAndVersion(m_sql.main(), goods);
+        QCOMPARE(decrement(m_sql.main(), goods, version), 1);
+        std::tie(stock, version) = stockAndVersion(m_sql.main(), goods);
         QCOMPARE(stock, 0);
         // The right version, but nothing left: no row changes.
-        QCOMPARE(decrement(m_db, goods, version), 0);
+        QCOMPARE(decrement(m_sql.main(), goods, version), 0);
         // Several units at once need that many left.
-        QSqlQuery bad(m_db);
+        QSqlQuery bad(m_sql.main());
         QVERIFY(!bad.exec(
             QStringLiteral("UPDATE miaosha_goods SET stock = -1 WHERE goods_id = %1").arg(goods)));
     }
@@ -137,7 +100,7 @@ private Q_SLOTS:
     void optimisticLockTwoConnections()
     {
         const qint64 goods = createSale(5);
-        const qint64 version = stockAndVersion(m_db, goods).second;
+        const qint64 version = stockAndVersion(m_sql.main(), goods).second;
         QSemaphore firstUpdated;
         QSemaphore secondStarted;
         std::atomic<int> secondRows = -1;
@@ -164,7 +127,7 @@ private Q_SLOTS:
         delete second;
         QCOMPARE(secondRows.load(), 0);
 
-        const auto [stock, newVersion] = stockAndVersion(m_db, goods);
+        const auto [stock, newVersion] = stockAndVersion(m_sql.main(), goods);
         QCOMPARE(stock, 4);
         QCOMPARE(newVersion, version + 1);
         first = QSqlDatabase();
@@ -209,7 +172,7 @@ private Q_SLOTS:
             QVERIFY(thread->wait(120'000));
             delete thread;
         }
-        const auto [left, version] = stockAndVersion(m_db, goods);
+        const auto [left, version] = stockAndVersion(m_sql.main(), goods);
         QCOMPARE(sold.load(), stock);
         QCOMPARE(left, 0);
         QCOMPARE(version, qint64(stock));

@@ -9,7 +9,6 @@
 using namespace flashsale;
 using namespace flashsale::users;
 using flashsale::test::awaitResult;
-using flashsale::test::spinUntil;
 using flashsale::test::TestServices;
 
 namespace {
@@ -19,7 +18,7 @@ std::unique_ptr<redis::Redis> connectTo(const QString &url)
     if (!opened)
         qFatal("%s", qPrintable(opened.error()));
     std::unique_ptr<redis::Redis> client = std::move(opened).value();
-    if (!spinUntil([&] { return client->isConnected(); }))
+    if (!QTest::qWaitFor([&] { return client->isConnected(); }, 10'000))
         qFatal("redis %s did not connect", qPrintable(url));
     return client;
 }

@@ -41,7 +41,7 @@ public:
         if (!redis)
             qFatal("%s", qPrintable(redis.error()));
         m_redis = std::move(redis).value();
-        if (!spinUntil([this] { return m_redis->isConnected(); }))
+        if (!QTest::qWaitFor([this] { return m_redis->isConnected(); }, 10'000))
             qFatal("Redis did not connect");
         m_scripts = std::make_unique<redis::SaleScripts>(m_redis.get());
     }
@@ -121,7 +121,8 @@ public:
         QString failure;
         for (int i = 0; i < count; ++i) {
             // At most 2000 in flight: a deeper pipeline outlasts the command timeout.
-            if (i - answered >= 2000 && !spinUntil([&] { return i - answered < 1000; }, 60'000))
+            if (i - answered >= 2000
+                && !QTest::qWaitFor([&] { return i - answered < 1000; }, 60'000))
                 qFatal("reserve: no replies");
             m_scripts->reserve(goods, firstUser + i, &context, [&](const redis::ReserveOutcome &o) {
                 ++answered;
@@ -136,7 +137,7 @@ public:
                     {QString::fromLatin1(o.reservationId()), o.goodsId, o.userId, o.reservedAtMs});
             });
         }
-        if (!spinUntil([&] { return answered == count; }, 60'000) || !failure.isEmpty())
+        if (!QTest::qWaitFor([&] { return answered == count; }, 60'000) || !failure.isEmpty())
             qFatal("reserve failed: %s", qPrintable(failure));
         return reservations;
     }
@@ -210,7 +211,7 @@ public:
                     ++answered;
                 });
         }
-        if (!spinUntil([&] { return answered == reservations.size(); }, 60'000))
+        if (!QTest::qWaitFor([&] { return answered == reservations.size(); }, 60'000))
             return QStringLiteral("no status replies");
         for (const amqp::Reservation &r : reservations) {
             const redis::ShopperStatus s = statuses.value(r.userId);

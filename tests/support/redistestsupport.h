@@ -3,28 +3,12 @@
 #include "redis.h"
 #include "redisconnection.h"
 
-#include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QRandomGenerator>
 #include <QTest>
 
 #include <optional>
 
 namespace flashsale::test {
-
-/// Runs the event loop until \a done() holds or \a timeoutMs passes; returns done().
-template<typename Condition>
-bool spinUntil(Condition done, int timeoutMs = 10'000)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return done();
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-        QTest::qWait(1);
-    }
-    return true;
-}
 
 /// Sends one command and waits for its reply (a Failure if none came in \a timeoutMs).
 template<typename Client>
@@ -33,7 +17,7 @@ redis::RedisReply awaitReply(Client &client, const QList<QByteArray> &args, int 
     std::optional<redis::RedisReply> reply;
     QObject context;
     client.command(args, &context, [&reply](const redis::RedisReply &r) { reply = r; });
-    if (!spinUntil([&reply] { return reply.has_value(); }, timeoutMs))
+    if (!QTest::qWaitFor([&reply] { return reply.has_value(); }, timeoutMs))
         return redis::RedisReply::failure(QStringLiteral("test: no reply in time"));
     return *reply;
 }
@@ -45,7 +29,8 @@ std::optional<Value> awaitResult(Call call, int timeoutMs = 10'000)
     std::optional<Value> value;
     QObject context;
     call(&context, [&value](const Value &v) { value = v; });
-    spinUntil([&value] { return value.has_value(); }, timeoutMs);
+    if (!QTest::qWaitFor([&value] { return value.has_value(); }, timeoutMs))
+        return std::nullopt;
     return value;
 }
 

@@ -1,8 +1,8 @@
-#include "degradation.h"
-#include "goods.h"
-#include "jsonfields.h"
-#include "salestatus.h"
-#include "stats.h"
+#include "adminapi/degradation.h"
+#include "adminapi/goods.h"
+#include "adminapi/jsonfields.h"
+#include "adminapi/salestatus.h"
+#include "adminapi/stats.h"
 
 #include <QJsonDocument>
 #include <QTest>

@@ -1,7 +1,7 @@
 // The client's behaviour where no server is needed: bad settings, a closed port, a port
 // that accepts but never answers. Talking to a real server is tst_console_admin
 // (integration).
-#include "adminclient.h"
+#include "adminapi/adminclient.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>

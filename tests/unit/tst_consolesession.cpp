@@ -42,10 +42,9 @@ private Q_SLOTS:
         AdminClient &client = session.client();
         const QDateTime listed = QDateTime::currentDateTimeUtc();
         Q_EMIT client.salesListed({sale(1, 0), sale(2, 0)}, listed);
-        QTest::qWait(20);
-        Q_EMIT client.saleUpdated(sale(1, 57));
-        // A listing the server made before the update arrives late.
-        Q_EMIT client.salesListed({sale(1, 0), sale(2, 3)}, listed.addMSecs(5));
+        Q_EMIT client.saleUpdated(sale(1, 57)); // at the server's time now: not before listed
+        // A listing the server made before the update (a second before) arrives late.
+        Q_EMIT client.salesListed({sale(1, 0), sale(2, 3)}, listed.addSecs(-1));
         ProductsTableModel &products = session.products();
         QCOMPARE(products.row(products.rowOf(1)).sale.preloadedStock, 57);
         QCOMPARE(products.row(products.rowOf(2)).sale.preloadedStock, 3);

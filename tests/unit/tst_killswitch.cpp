@@ -1,6 +1,5 @@
 #include "killswitch.h"
 
-#include <QJsonArray>
 #include <QTest>
 
 using namespace flashsale::sale;
@@ -14,12 +13,8 @@ private Q_SLOTS:
     {
         KillSwitch s;
         QVERIFY(!s.blocked(1));
-        QCOMPARE(s.toJson()
-                     .value(QStringLiteral("site"))
-                     .toObject()
-                     .value(QStringLiteral("on"))
-                     .toBool(),
-                 false);
+        QCOMPARE(s.all().site.on, false);
+        QVERIFY(s.all().goods.isEmpty());
     }
 
     void siteBlocksEveryProduct()
@@ -38,10 +33,9 @@ private Q_SLOTS:
         s.setGoods(5, true, QString());
         QCOMPARE(s.blocked(5), std::optional<QString>(KillSwitch::defaultMessage()));
         QVERIFY(!s.blocked(6));
-        const QJsonArray goods = s.toJson().value(QStringLiteral("goods")).toArray();
-        QCOMPARE(goods.size(), 1);
-        QCOMPARE(goods.first().toObject().value(QStringLiteral("goodsId")).toInteger(), 5);
-        QCOMPARE(goods.first().toObject().value(QStringLiteral("on")).toBool(), true);
+        const KillSwitch::Switches all = s.all();
+        QCOMPARE(all.goods.size(), 1);
+        QCOMPARE(all.goods.value(5).on, true);
     }
 
     void siteMessageWins()
@@ -56,7 +50,7 @@ private Q_SLOTS:
     {
         KillSwitch s;
         s.setGoods(5, true, QStringLiteral("x"));
-        s.replace({true, QStringLiteral("all")}, {{7, {false, QString()}}});
+        s.replace({{true, QStringLiteral("all")}, {{7, {false, QString()}}}});
         QVERIFY(s.site().on);
         QVERIFY(!s.goods(5).on);
         QCOMPARE(s.blocked(7), std::optional<QString>(QStringLiteral("all")));
