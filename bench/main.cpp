@@ -1,0 +1,26 @@
+// flashsale-bench: rehearses a sale against a running site (see --help and the README).
+
+#include "options.h"
+#include "rehearsal.h"
+
+#include <QApplication>
+
+#include <cstdio>
+
+int main(int argc, char *argv[])
+{
+    // The plots are rendered by Qt Charts without a display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("flashsale-bench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FLASHSALE_VERSION));
+
+    const auto options = flashsale::bench::RehearsalOptions::parse(QCoreApplication::arguments());
+    if (!options) {
+        std::fprintf(stderr, "flashsale-bench: %s\n", qPrintable(options.error()));
+        return 2;
+    }
+    flashsale::bench::Rehearsal rehearsal(options.value());
+    return rehearsal.run();
+}
