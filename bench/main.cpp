@@ -4,6 +4,7 @@
 #include "rehearsal.h"
 
 #include <QApplication>
+#include <QLoggingCategory>
 
 #include <cstdio>
 
@@ -13,6 +14,8 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    // The admin client's connection chatter is not for the rehearsal's terminal.
+    QLoggingCategory::setFilterRules(QStringLiteral("flashsale.adminclient.info=false\nqt.qpa.*=false"));
     QCoreApplication::setApplicationName(QStringLiteral("flashsale-bench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FLASHSALE_VERSION));
 

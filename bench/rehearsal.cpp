@@ -140,12 +140,16 @@ void Rehearsal::progress(const LoadDriver &driver, std::int64_t startUs, bool sa
 
 void Rehearsal::watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale)
 {
+    // The sale is sampled four times a second (the stock plot), the progress line printed
+    // every second on a terminal, every 5 s into a file.
     std::int64_t nextSample = monotonicUs();
+    std::int64_t nextLine = nextSample;
     while (!driver.finished()) {
-        sleepMs(100);
-        if (monotonicUs() < nextSample)
+        sleepMs(50);
+        const std::int64_t now = monotonicUs();
+        if (now < nextSample)
             continue;
-        nextSample += m_tty ? 1'000'000 : 5'000'000;
+        nextSample = now + 250'000;
         if (sampleSale) {
             const Result<SaleStatus> sale = m_admin.sale(m_goodsId);
             if (sale) {
@@ -160,7 +164,10 @@ void Rehearsal::watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale)
                 m_saleSamples.append(s);
             }
         }
-        progress(driver, startUs, sampleSale, false);
+        if (now >= nextLine) {
+            nextLine = now + (m_tty ? 1'000'000 : 5'000'000);
+            progress(driver, startUs, sampleSale, false);
+        }
     }
     driver.join();
     progress(driver, startUs, sampleSale, true);

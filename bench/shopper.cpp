@@ -17,6 +17,7 @@ constexpr int kPollFirstMs = 400;
 constexpr int kPollMaxMs = 5000;
 constexpr std::int64_t kRetryUs = 1'000'000;
 constexpr std::int64_t kNotYetUs = 250'000; // not revealed / not started: the clocks differ a bit
+constexpr std::int64_t kNotStartedUs = 20'000;
 constexpr int kMaxPathTries = 400; // ~100 s of "not revealed" before giving up
 
 std::string percentEncoded(const std::string &text)
@@ -282,7 +283,8 @@ NextStep ShopperFlow::onAnswer(Shopper &shopper, const HttpAnswer &answer, Outco
         case Outcome::Ended:
             return finish(shopper, Ending::SoldOut);
         case Outcome::NotStarted:
-            return retryOrGiveUp(shopper, answer, nowUs, kNotYetUs);
+            // Sent a little early (the clocks differ by a few ms): again shortly.
+            return retryOrGiveUp(shopper, answer, nowUs, kNotStartedUs);
         case Outcome::NotFound:
             // The path no longer matches (the sale was scheduled again): fetch it again.
             if (shopper.buyAttempts >= m_settings.attempts)
