@@ -33,6 +33,11 @@ bool HttpConnection::open(int epollFd, const sockaddr_storage &address, socklen_
         return false;
     const int one = 1;
     ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    m_epoll = epollFd;
+    m_tag = tag;
+    // Writability is watched only while it matters (connecting, a partial write): a
+    // connection's every ACK would otherwise wake the loop once more per request.
+    m_watchingOut = true;
     epoll_event event {};
     event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
     event.data.ptr = tag;
@@ -93,20 +98,34 @@ HttpConnection::Progress HttpConnection::send(std::string request)
     return flush();
 }
 
+void HttpConnection::watchWritable(bool on)
+{
+    if (on == m_watchingOut || m_fd < 0)
+        return;
+    m_watchingOut = on;
+    epoll_event event {};
+    event.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? EPOLLOUT : 0u);
+    event.data.ptr = m_tag;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, m_fd, &event);
+}
+
 HttpConnection::Progress HttpConnection::flush()
 {
     while (m_written < m_out.size()) {
         const ssize_t n =
             ::send(m_fd, m_out.data() + m_written, m_out.size() - m_written, MSG_NOSIGNAL);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                watchWritable(true);
                 return Progress::Waiting;
+            }
             if (errno == EINTR)
                 continue;
             return fail();
         }
         m_written += std::size_t(n);
     }
+    watchWritable(false);
     return Progress::Waiting;
 }
 

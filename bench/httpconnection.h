@@ -46,6 +46,7 @@ public:
 
 private:
     Progress flush();
+    void watchWritable(bool on);
     Progress readAvailable(std::uint32_t events);
     Progress fail();
 
@@ -55,6 +56,9 @@ private:
     static int onMessageComplete(llhttp_t *parser);
 
     int m_fd = -1; ///< the socket, -1 when closed
+    int m_epoll = -1; ///< the loop it is registered with
+    void *m_tag = nullptr; ///< its epoll data
+    bool m_watchingOut = false; ///< EPOLLOUT is in its interest set
     bool m_connecting = false; ///< connect() in progress
     bool m_exchanging = false; ///< a request is out and its answer not complete
     bool m_complete = false; ///< llhttp saw the whole answer
