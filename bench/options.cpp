@@ -1,6 +1,9 @@
 #include "options.h"
 
+#include "chaosmonkey.h"
+
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QDateTime>
 #include <QRegularExpression>
 
@@ -39,6 +42,12 @@ const Spec kSpecs[] = {
     {"resolve-timeout", "s", "wait this long for every 202 to resolve (default 120)"},
     {"report", "dir", "write report.json and PNG plots into dir"},
     {"no-progress", nullptr, "no progress line"},
+    {"chaos", "list", "kill these in turn mid-sale and restart them: api,worker,redis,rabbitmq,postgres"},
+    {"stack-dir", "dir", "the site's packaging/stack folder, for --chaos (env FLASHSALE_STACK_DIR)"},
+    {"stack-script", "path", "packaging/stack (default: ./packaging/stack)"},
+    {"chaos-at", "s", "the first kill, seconds after the start (default 1)"},
+    {"chaos-down", "s", "seconds each stays down (default 2)"},
+    {"chaos-gap", "s", "seconds from one coming back to the next kill (default 3)"},
 };
 
 QString environmentName(const char *option)
@@ -126,6 +135,29 @@ Result<RehearsalOptions> RehearsalOptions::parse(const QStringList &arguments)
     o.resolveTimeoutS = int(number("resolve-timeout", 120, 1, 86400));
     o.reportDir = text("report");
     o.progress = !flag("no-progress");
+    o.stackDir = text("stack-dir");
+    o.stackScript = text("stack-script");
+    if (o.stackScript.isEmpty())
+        o.stackScript = QStringLiteral("packaging/stack");
+    o.chaosAtS = number("chaos-at", 1, 0, 86400);
+    o.chaosDownS = number("chaos-down", 2, 0, 3600);
+    o.chaosGapS = number("chaos-gap", 3, 0, 3600);
+    if (!text("chaos").isEmpty()) {
+        const Result<QStringList> chaos = ChaosMonkey::parse(text("chaos"));
+        if (!chaos)
+            return R::failure(chaos.error());
+        o.chaos = chaos.value();
+        if (o.stackDir.isEmpty() || !QFileInfo::exists(o.stackDir + QStringLiteral("/stack.env")))
+            return R::failure(QStringLiteral(
+                "--chaos needs the site's packaging/stack folder: --stack-dir (or FLASHSALE_STACK_DIR)"));
+        if (o.databaseUrl.isEmpty())
+            return R::failure(QStringLiteral(
+                "--chaos needs --database-url: the site's server processes are told by it"));
+        if (!QFileInfo(o.stackScript).isExecutable())
+            return R::failure(QStringLiteral("--chaos: %1 is not the packaging/stack script "
+                                             "(--stack-script)")
+                                  .arg(o.stackScript));
+    }
     if (!error.isEmpty())
         return R::failure(error);
 

@@ -39,6 +39,13 @@ struct RehearsalOptions
     QString reportDir; ///< where report.json and the plots go (empty: none)
     bool progress = true; ///< the progress line
 
+    QStringList chaos; ///< components to kill in turn mid-sale (ChaosMonkey), empty: none
+    QString stackDir; ///< the packaging/stack folder of the site (for --chaos)
+    QString stackScript; ///< packaging/stack itself
+    double chaosAtS = 1; ///< the first kill, seconds after the start
+    double chaosDownS = 2; ///< how long each stays down
+    double chaosGapS = 3; ///< between one coming back and the next kill
+
     /// Parses \a arguments (argv, program name first) and the environment. A failure is the
     /// message to print; "--help" and "--version" print and exit by themselves.
     static Result<RehearsalOptions> parse(const QStringList &arguments);

@@ -138,13 +138,14 @@ void Rehearsal::progress(const LoadDriver &driver, std::int64_t startUs, bool sa
         m_err << line << Qt::endl;
 }
 
-void Rehearsal::watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale)
+void Rehearsal::watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale,
+                      const ChaosMonkey *chaos)
 {
     // The sale is sampled four times a second (the stock plot), the progress line printed
     // every second on a terminal, every 5 s into a file.
     std::int64_t nextSample = monotonicUs();
     std::int64_t nextLine = nextSample;
-    while (!driver.finished()) {
+    while (!driver.finished() || (chaos && !chaos->finished())) {
         sleepMs(50);
         const std::int64_t now = monotonicUs();
         if (now < nextSample)
@@ -176,8 +177,10 @@ void Rehearsal::watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale)
 Result<SaleStatus> Rehearsal::settledSale()
 {
     const std::int64_t deadline = monotonicUs() + m_options.resolveTimeoutS * 1'000'000LL;
+    // After chaos the admin API may be back only later, and a reservation lost on its way
+    // waits for the reconciler (--reconcile-after-ms): keep asking.
     Result<SaleStatus> sale = m_admin.sale(m_goodsId);
-    while (sale && sale->pending > 0 && monotonicUs() < deadline) {
+    while ((!sale || sale->pending > 0) && monotonicUs() < deadline) {
         sleepMs(250);
         sale = m_admin.sale(m_goodsId);
     }
@@ -287,7 +290,15 @@ int Rehearsal::run()
     LoadDriver load(loadSettings, saleFlow, target.value(), shoppers);
     load.start(LoadDriver::Phase::Sale, revealUs, m_startUs, sale->challengeBits > 0);
     const std::int64_t saleBegan = std::max(monotonicUs(), revealUs);
-    watch(load, m_startUs, true);
+    std::optional<ChaosMonkey> chaos;
+    if (!m_options.chaos.isEmpty()) {
+        chaos.emplace(m_options.chaos, m_options.stackDir, m_options.stackScript,
+                      m_options.databaseUrl);
+        const std::int64_t start = m_startUs;
+        chaos->start(m_options.chaosAtS, m_options.chaosDownS, m_options.chaosGapS,
+                     [start] { return (monotonicUs() - start) / 1e6; });
+    }
+    watch(load, m_startUs, true, chaos ? &*chaos : nullptr);
     const double clientCpuUs = processCpuUs() - cpuBefore - double(load.solveCpuUs());
     const qint64 requestsSent = qint64(load.counters().sent.load());
     const double saleSeconds = (monotonicUs() - saleBegan) / 1e6;
@@ -325,7 +336,19 @@ int Rehearsal::run()
     input.samples = load.samples();
     input.shoppersState = &shoppers;
     input.saleSamples = m_saleSamples;
-    const QList<Invariant> invariants = InvariantChecker::check(settled.value(), shoppers, database);
+    QList<Invariant> invariants = InvariantChecker::check(settled.value(), shoppers, database);
+    if (chaos) {
+        input.chaos = chaos->events();
+        QStringList notBack;
+        for (const ChaosEvent &e : input.chaos)
+            if (e.backAtS < 0)
+                notBack << e.component + QStringLiteral(" (") + e.detail + u')';
+        invariants.append(Invariant {QStringLiteral("every part killed came back"),
+                                     notBack.isEmpty(),
+                                     notBack.isEmpty() ? QStringLiteral("%1 killed and restarted")
+                                                             .arg(input.chaos.size())
+                                                       : notBack.join(QStringLiteral(", "))});
+    }
     input.invariants = invariants;
     input.clientCpuUs = clientCpuUs;
     input.solveCpuUs = double(load.solveCpuUs());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adminsession.h"
+#include "chaosmonkey.h"
 #include "loaddriver.h"
 #include "options.h"
 #include "report.h"
@@ -24,7 +25,9 @@ private:
     Result<Target> resolveTarget() const;
     Result<adminapi::SaleStatus> prepareSale(qint64 clockOffsetMs);
     /// Runs the load's current phase, printing progress (and sampling the sale) until it ends.
-    void watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale);
+    /// With \a chaos, until it is done too.
+    void watch(LoadDriver &driver, std::int64_t startUs, bool sampleSale,
+               const ChaosMonkey *chaos = nullptr);
     /// Waits until no reservation is pending (the queue drained), then the sale's status.
     Result<adminapi::SaleStatus> settledSale();
     /// The local monotonic time of the server's wall-clock instant \a at.

@@ -158,6 +158,13 @@ QString RehearsalReport::text() const
                           ? QStringLiteral("; %1 s more solving challenges")
                                 .arg(m_in.solveCpuUs / 1e6, 0, 'f', 2)
                           : QString()));
+    for (const ChaosEvent &e : m_in.chaos)
+        line(QStringLiteral("Chaos: %1 %2 at %3 s, restarted at %4 s, %5")
+                 .arg(e.component, e.detail.section(u';', 0, 0))
+                 .arg(e.killedAtS, 0, 'f', 1)
+                 .arg(e.restartedAtS, 0, 'f', 1)
+                 .arg(e.backAtS >= 0 ? QStringLiteral("back at %1 s").arg(e.backAtS, 0, 'f', 1)
+                                     : QStringLiteral("NOT BACK: ") + e.detail));
     line(QStringLiteral("Invariants:"));
     for (const Invariant &i : m_in.invariants)
         line(QStringLiteral("  %1 %2: %3")
@@ -182,6 +189,14 @@ QJsonObject RehearsalReport::toJson() const
         invariants.append(QJsonObject {{QStringLiteral("name"), i.name},
                                        {QStringLiteral("holds"), i.holds},
                                        {QStringLiteral("detail"), i.detail}});
+    QJsonArray chaos;
+    for (const ChaosEvent &e : m_in.chaos)
+        chaos.append(QJsonObject {{QStringLiteral("component"), e.component},
+                                  {QStringLiteral("killedAtS"), e.killedAtS},
+                                  {QStringLiteral("restartedAtS"), e.restartedAtS},
+                                  {QStringLiteral("backAtS"), e.backAtS},
+                                  {QStringLiteral("newPid"), e.newPid},
+                                  {QStringLiteral("detail"), e.detail}});
     QJsonArray sale;
     for (const SaleSample &s : m_in.saleSamples)
         sale.append(QJsonObject {{QStringLiteral("atS"), s.atS},
@@ -211,6 +226,7 @@ QJsonObject RehearsalReport::toJson() const
          m_in.requestsSent ? m_in.clientCpuUs / m_in.requestsSent : 0.0},
         {QStringLiteral("solveCpuSeconds"), m_in.solveCpuUs / 1e6},
         {QStringLiteral("sale"), sale},
+        {QStringLiteral("chaos"), chaos},
         {QStringLiteral("invariants"), invariants},
         {QStringLiteral("allInvariantsHold"), InvariantChecker::allHold(m_in.invariants)},
     };

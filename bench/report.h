@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chaosmonkey.h"
 #include "invariants.h"
 #include "shopper.h"
 #include "tally.h"
@@ -55,6 +56,7 @@ public:
         double clientCpuUs = 0; ///< the tool's CPU over the sale phase, solving excluded
         double solveCpuUs = 0; ///< CPU spent on proofs of work
         qint64 requestsSent = 0; ///< in the sale phase
+        QList<ChaosEvent> chaos; ///< what --chaos did
     };
 
     explicit RehearsalReport(Input input);

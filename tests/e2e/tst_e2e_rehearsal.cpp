@@ -13,6 +13,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <csignal>
+
 using namespace flashsale;
 using flashsale::test::ServerProcess;
 using flashsale::test::ShopClient;
@@ -146,6 +148,71 @@ private Q_SLOTS:
         QCOMPARE(report.value(QStringLiteral("shopperEndings")).toObject().value(QStringLiteral("created")).toInt(), 15);
         // Every shopper solved a challenge before asking for its path.
         QVERIFY(report.value(QStringLiteral("otherLatencyMs")).toObject().value(QStringLiteral("challenge")).toObject().value(QStringLiteral("count")).toInt() >= 40);
+    }
+
+    void killingTheApiAndTheWorkerMidSaleLosesNothing()
+    {
+        // A site of its own: an API instance (also the admin API) and a worker, which the
+        // tool kills -9 in turn mid-sale and starts again. The reconciler is quick, so that a
+        // reservation the killed API had not yet published is published again in seconds.
+        const QStringList quick {QStringLiteral("--reconcile-after-ms"), QStringLiteral("2000"),
+                                 QStringLiteral("--reconcile-interval-ms"), QStringLiteral("1000")};
+        const auto env = ShopClient::environment(m_databaseUrl);
+        ServerProcess api, worker;
+        QVERIFY2(api.start(ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("api")}), env),
+                 qPrintable(api.output()));
+        QVERIFY2(worker.start(ShopClient::serverArgs(QStringList {QStringLiteral("--role"),
+                                                                  QStringLiteral("worker")}
+                                                     + quick),
+                              env),
+                 qPrintable(worker.output()));
+        // The test's own server (role all) is the site's too: chaos takes the API in role api
+        // first, and the worker in role worker.
+        QTemporaryDir reportDir;
+        QProcess process;
+        process.start(QStringLiteral(FLASHSALE_BENCH_BINARY),
+                      {QStringLiteral("--url"), api.baseUrl().toString(), QStringLiteral("--admin-url"),
+                       api.adminUrl().toString(), QStringLiteral("--admin-token"),
+                       QString::fromLatin1(ShopClient::adminToken), QStringLiteral("--database-url"),
+                       m_databaseUrl, QStringLiteral("--no-progress"), QStringLiteral("--shoppers"),
+                       QStringLiteral("60"), QStringLiteral("--stock"), QStringLiteral("40"),
+                       QStringLiteral("--sale-rate"), QStringLiteral("8"), QStringLiteral("--burst"),
+                       QStringLiteral("2"), QStringLiteral("--attempts"), QStringLiteral("300"),
+                       QStringLiteral("--reveal-in"), QStringLiteral("1"), QStringLiteral("--start-in"),
+                       QStringLiteral("2"), QStringLiteral("--chaos"), QStringLiteral("api,worker"),
+                       QStringLiteral("--chaos-at"), QStringLiteral("0.5"), QStringLiteral("--chaos-down"),
+                       QStringLiteral("1"), QStringLiteral("--chaos-gap"), QStringLiteral("1"),
+                       QStringLiteral("--stack-dir"), TestServices::instance().stackDir(),
+                       QStringLiteral("--stack-script"),
+                       TestServices::sourceDir() + QStringLiteral("/packaging/stack"),
+                       QStringLiteral("--report"), reportDir.path()});
+        QEventLoop loop;
+        QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(240'000, &loop, &QEventLoop::quit);
+        if (process.state() != QProcess::NotRunning)
+            loop.exec();
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        qInfo().noquote() << out << err;
+
+        // The restarted processes are the tool's children no more: stop them here.
+        const QJsonObject report = readReport(reportDir.path());
+        for (const QJsonValue &event : report.value(QStringLiteral("chaos")).toArray()) {
+            const qint64 pid = event.toObject().value(QStringLiteral("newPid")).toInteger();
+            if (pid > 0) {
+                ::kill(pid_t(pid), SIGTERM);
+                QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(pid), 0) != 0, 30'000);
+            }
+        }
+        QVERIFY2(process.state() == QProcess::NotRunning && process.exitCode() == 0,
+                 qPrintable(err + out));
+        const QJsonArray chaos = report.value(QStringLiteral("chaos")).toArray();
+        QCOMPARE(chaos.size(), 2);
+        QCOMPARE(chaos[0].toObject().value(QStringLiteral("component")).toString(), QStringLiteral("api"));
+        QCOMPARE(chaos[1].toObject().value(QStringLiteral("component")).toString(), QStringLiteral("worker"));
+        for (const QJsonValue &event : chaos)
+            QVERIFY(event.toObject().value(QStringLiteral("backAtS")).toDouble() > 0);
+        QCOMPARE(report.value(QStringLiteral("allInvariantsHold")).toBool(), true);
     }
 
     void anOrderBehindItsBackBreaksTheStockInvariants()
