@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QSet>
 #include <QTcpSocket>
 #include <QTextStream>
 
@@ -12,6 +13,7 @@
 #include <optional>
 #include <cstdio>
 #include <sys/types.h>
+#include <unistd.h>
 
 namespace flashsale::bench {
 
@@ -123,6 +125,60 @@ std::optional<ServerLaunch> findServer(const QString &role, const QString &datab
     return fallback;
 }
 
+/// The TCP ports \a pid listens on (its sockets matched with /proc/net/tcp*).
+QList<quint16> listeningPorts(qint64 pid)
+{
+    QSet<QByteArray> inodes;
+    const QString fds = QStringLiteral("/proc/%1/fd").arg(pid);
+    for (const QString &fd : QDir(fds).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)) {
+        char link[128] = {};
+        const QByteArray path = (fds + u'/' + fd).toLocal8Bit();
+        const ssize_t n = ::readlink(path.constData(), link, sizeof link - 1);
+        const QByteArray text(link, n > 0 ? n : 0);
+        if (text.startsWith("socket:[")) // socket:[12345]
+            inodes.insert(text.mid(8, text.size() - 9));
+    }
+    QList<quint16> ports;
+    for (const char *table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        QFile file(QString::fromLatin1(table));
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        file.readLine(); // the header
+        while (!file.atEnd()) {
+            const QList<QByteArray> f = file.readLine().simplified().split(' ');
+            // sl local_address rem_address st ... inode (the 10th field)
+            if (f.size() < 10 || f[3] != "0A" || !inodes.contains(f[9]))
+                continue;
+            const quint16 port = quint16(f[1].mid(f[1].indexOf(':') + 1).toUInt(nullptr, 16));
+            if (!ports.contains(port))
+                ports.append(port);
+        }
+    }
+    return ports;
+}
+
+/// A server told to listen on port 0 would come back on another: gives the restart the
+/// ports it had (\a adminPort is the admin API's, known from --admin-url).
+void keepPorts(ServerLaunch &s, quint16 adminPort)
+{
+    const QList<quint16> ports = listeningPorts(s.pid);
+    auto portOf = [](const QString &hostPort) { return hostPort.section(u':', -1).toUInt(); };
+    const QString admin = optionValue(s.arguments, s.environment, QStringLiteral("admin-listen"),
+                                      QStringLiteral("127.0.0.1:8081"));
+    if (portOf(admin) == 0 && ports.contains(adminPort))
+        s.arguments << QStringLiteral("--admin-listen")
+                    << admin.section(u':', 0, -2) + u':' + QString::number(adminPort);
+    if (portOf(s.listen) == 0) {
+        for (quint16 port : ports) {
+            if (port == adminPort)
+                continue;
+            s.listen = s.listen.section(u':', 0, -2) + u':' + QString::number(port);
+            s.arguments << QStringLiteral("--listen") << s.listen;
+            break;
+        }
+    }
+}
+
 /// True once GET /readyz on \a listen answers 200, within \a seconds.
 bool waitReady(const QString &listen, int seconds)
 {
@@ -170,11 +226,12 @@ Result<QStringList> ChaosMonkey::parse(const QString &list)
 }
 
 ChaosMonkey::ChaosMonkey(QStringList components, QString stackDir, QString stackScript,
-                         QString databaseUrl)
+                         QString databaseUrl, quint16 adminPort)
     : m_components(std::move(components))
     , m_stackDir(std::move(stackDir))
     , m_stackScript(std::move(stackScript))
     , m_databaseUrl(std::move(databaseUrl))
+    , m_adminPort(adminPort)
 { }
 
 ChaosMonkey::~ChaosMonkey()
@@ -295,28 +352,30 @@ ChaosEvent ChaosMonkey::hit(const QString &component, double downS)
             say(e.detail);
             return e;
         }
-        if (!killPid(server->pid, SIGKILL, QStringLiteral("kill -9")))
+        ServerLaunch launch = *server;
+        keepPorts(launch, m_adminPort);
+        if (!killPid(launch.pid, SIGKILL, QStringLiteral("kill -9")))
             return e;
         sleepS(downS);
         QProcess process;
-        process.setProgram(server->program);
-        process.setArguments(server->arguments);
-        process.setProcessEnvironment(server->environment);
-        process.setWorkingDirectory(server->directory);
+        process.setProgram(launch.program);
+        process.setArguments(launch.arguments);
+        process.setProcessEnvironment(launch.environment);
+        process.setWorkingDirectory(launch.directory);
         const QString log = m_stackDir + QStringLiteral("/chaos-%1.log").arg(component);
         process.setStandardOutputFile(log, QIODevice::Append);
         process.setStandardErrorFile(log, QIODevice::Append);
         e.restartedAtS = m_clock();
         if (!process.startDetached(&e.newPid)) {
-            e.detail += QStringLiteral("; could not start %1 again").arg(server->program);
+            e.detail += QStringLiteral("; could not start %1 again").arg(launch.program);
             say(e.detail);
             return e;
         }
-        if (waitReady(server->listen, 120)) {
+        if (waitReady(launch.listen, 120)) {
             e.backAtS = m_clock();
             say(QStringLiteral("%1 is back (pid %2, log %3)").arg(component).arg(e.newPid).arg(log));
         } else {
-            e.detail += QStringLiteral("; not ready on %1 within 120 s").arg(server->listen);
+            e.detail += QStringLiteral("; not ready on %1 within 120 s").arg(launch.listen);
             say(e.detail);
         }
     }

@@ -41,9 +41,10 @@ public:
     static Result<QStringList> parse(const QString &list);
 
     /// \a stackDir: the stack's folder; \a stackScript: packaging/stack; \a databaseUrl: the
-    /// site's database, which tells its server processes from any other site's.
+    /// site's database, which tells its server processes from any other site's; \a adminPort:
+    /// the admin API's port (a server told to listen on port 0 comes back on its old ports).
     ChaosMonkey(QStringList components, QString stackDir, QString stackScript,
-                QString databaseUrl);
+                QString databaseUrl, quint16 adminPort);
     ~ChaosMonkey();
 
     /// Starts hitting, the first component at \a firstAtS, each \a downS seconds down, the
@@ -63,6 +64,7 @@ private:
     QString m_stackDir;
     QString m_stackScript;
     QString m_databaseUrl;
+    quint16 m_adminPort = 0;
     std::function<double()> m_clock;
     std::thread m_thread;
     std::atomic<bool> m_finished {true};

@@ -293,7 +293,7 @@ int Rehearsal::run()
     std::optional<ChaosMonkey> chaos;
     if (!m_options.chaos.isEmpty()) {
         chaos.emplace(m_options.chaos, m_options.stackDir, m_options.stackScript,
-                      m_options.databaseUrl);
+                      m_options.databaseUrl, quint16(m_options.adminUrl.port(80)));
         const std::int64_t start = m_startUs;
         chaos->start(m_options.chaosAtS, m_options.chaosDownS, m_options.chaosGapS,
                      [start] { return (monotonicUs() - start) / 1e6; });
