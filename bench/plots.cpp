@@ -57,6 +57,8 @@ Status render(const QString &path, const QString &title, const QString &yTitle,
     x->setRange(std::floor(minX), std::ceil(maxX));
     if (maxX - minX < 10)
         x->setLabelFormat(QStringLiteral("%.1f"));
+    else
+        x->applyNiceNumbers();
     y->setRange(0, maxY * 1.05);
     y->applyNiceNumbers();
     QChartView view(chart); // owns the chart

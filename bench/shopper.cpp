@@ -18,6 +18,7 @@ constexpr int kPollMaxMs = 5000;
 constexpr std::int64_t kRetryUs = 1'000'000;
 constexpr std::int64_t kNotYetUs = 250'000; // not revealed / not started: the clocks differ a bit
 constexpr std::int64_t kNotStartedUs = 20'000;
+constexpr int kMaxSignIns = 3; // after 401s mid-sale
 constexpr int kMaxPathTries = 400; // ~100 s of "not revealed" before giving up
 
 std::string percentEncoded(const std::string &text)
@@ -201,6 +202,16 @@ NextStep ShopperFlow::afterPath(Shopper &shopper, std::int64_t nowUs) const
 NextStep ShopperFlow::onAnswer(Shopper &shopper, const HttpAnswer &answer, Outcome outcome,
                                std::int64_t nowUs) const
 {
+    if (outcome == Outcome::Unauthorized && shopper.stage != Shopper::Stage::SignIn
+        && shopper.stage != Shopper::Stage::SignUp && shopper.signIns < kMaxSignIns) {
+        // The session ended (expired, or the site's session secret changed): the page asks
+        // the shopper to sign in again, and the shopper does.
+        ++shopper.signIns;
+        shopper.resumeAt = shopper.stage;
+        shopper.stage = Shopper::Stage::SignIn;
+        shopper.authorization.clear();
+        return NextStep {0, false};
+    }
     const bool busy = outcome == Outcome::TooFrequent || outcome == Outcome::RateLimited
         || outcome == Outcome::Degraded || outcome == Outcome::NoAnswer
         || outcome == Outcome::ServerError;
@@ -219,8 +230,14 @@ NextStep ShopperFlow::onAnswer(Shopper &shopper, const HttpAnswer &answer, Outco
             if (token.empty())
                 return finish(shopper, Ending::Refused);
             shopper.authorization = "Bearer " + token;
-            shopper.stage = Shopper::Stage::Ready;
             shopper.pathTries = 0;
+            if (shopper.resumeAt != Shopper::Stage::Ready) {
+                // Signed in again mid-sale: on where the 401 came.
+                shopper.stage = shopper.resumeAt;
+                shopper.resumeAt = Shopper::Stage::Ready;
+                return NextStep {0, false};
+            }
+            shopper.stage = Shopper::Stage::Ready;
             return NextStep {0, true};
         }
         if ((busy || answer.status == 429) && ++shopper.pathTries < 20)

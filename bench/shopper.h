@@ -50,6 +50,8 @@ struct Shopper
     int duplicates = 0; ///< 409 duplicate answers
     int pathTries = 0; ///< path or challenge requests sent
     int pollWaitMs = 0; ///< the wait before the next poll (grows like the page's)
+    Stage resumeAt = Stage::Ready; ///< after a new sign-in (a 401 mid-sale), where to go on
+    int signIns = 0; ///< sign-ins after a 401, bounded
 };
 
 /// What the page does next, as ShopperFlow decides it.

@@ -187,6 +187,24 @@ private Q_SLOTS:
                             "Authorization: Bearer tok\r\nContent-Length: 0\r\n\r\n"));
     }
 
+    void aSessionThatEndedMidSaleIsSignedInAgainAndGoesOn()
+    {
+        Shopper s;
+        s.stage = Shopper::Stage::Poll;
+        s.authorization = "Bearer old";
+        s.acceptedAtUs = 1;
+        s.pollWaitMs = 400;
+        const ShopperFlow f = flow();
+        const HttpAnswer refused = answer(401, R"({"error":"unauthorized","message":"x"})");
+        NextStep next = f.onAnswer(s, refused, outcomeOf(refused), 2);
+        QVERIFY(!next.done);
+        QCOMPARE(s.stage, Shopper::Stage::SignIn);
+        next = f.onAnswer(s, answer(200, R"({"token":"new","userId":5})"), Outcome::Ok, 3);
+        QVERIFY(!next.done);
+        QCOMPARE(s.stage, Shopper::Stage::Poll);
+        QCOMPARE(QByteArray::fromStdString(s.authorization), QByteArray("Bearer new"));
+    }
+
     void signUpThenSignInKeepsTheToken()
     {
         Shopper s;
