@@ -37,7 +37,8 @@ AdminSession::AdminSession(QObject *parent)
                     answered();
                 }
             });
-    connect(&m_client, &AdminClient::liveStats, this, [this](const Stats &stats) { m_stats = stats; });
+    connect(&m_client, &AdminClient::liveStats, this,
+            [this](const Stats &stats) { m_stats = stats; });
 }
 
 void AdminSession::answered()

@@ -10,8 +10,8 @@
 
 #include <chrono>
 #include <csignal>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -130,7 +130,8 @@ QList<quint16> listeningPorts(qint64 pid)
 {
     QSet<QByteArray> inodes;
     const QString fds = QStringLiteral("/proc/%1/fd").arg(pid);
-    for (const QString &fd : QDir(fds).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)) {
+    for (const QString &fd :
+         QDir(fds).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)) {
         char link[128] = {};
         const QByteArray path = (fds + u'/' + fd).toLocal8Bit();
         const ssize_t n = ::readlink(path.constData(), link, sizeof link - 1);
@@ -162,7 +163,9 @@ QList<quint16> listeningPorts(qint64 pid)
 void keepPorts(ServerLaunch &s, quint16 adminPort)
 {
     const QList<quint16> ports = listeningPorts(s.pid);
-    auto portOf = [](const QString &hostPort) { return hostPort.section(u':', -1).toUInt(); };
+    auto portOf = [](const QString &hostPort) {
+        return hostPort.section(u':', -1).toUInt();
+    };
     const QString admin = optionValue(s.arguments, s.environment, QStringLiteral("admin-listen"),
                                       QStringLiteral("127.0.0.1:8081"));
     if (portOf(admin) == 0 && ports.contains(adminPort))
@@ -296,9 +299,9 @@ ChaosEvent ChaosMonkey::hit(const QString &component, double downS)
             e.backAtS = m_clock();
             say(QStringLiteral("%1 is back").arg(service));
         } else {
-            e.detail += QStringLiteral("; `%1 start %2` failed: %3")
-                            .arg(m_stackScript, service,
-                                 QString::fromLocal8Bit(stack.readAll()).trimmed());
+            e.detail +=
+                QStringLiteral("; `%1 start %2` failed: %3")
+                    .arg(m_stackScript, service, QString::fromLocal8Bit(stack.readAll()).trimmed());
             say(QStringLiteral("%1 did not start again").arg(service));
         }
     };
@@ -373,7 +376,10 @@ ChaosEvent ChaosMonkey::hit(const QString &component, double downS)
         }
         if (waitReady(launch.listen, 120)) {
             e.backAtS = m_clock();
-            say(QStringLiteral("%1 is back (pid %2, log %3)").arg(component).arg(e.newPid).arg(log));
+            say(QStringLiteral("%1 is back (pid %2, log %3)")
+                    .arg(component)
+                    .arg(e.newPid)
+                    .arg(log));
         } else {
             e.detail += QStringLiteral("; not ready on %1 within 120 s").arg(launch.listen);
             say(e.detail);

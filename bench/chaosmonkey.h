@@ -28,9 +28,9 @@ struct ChaosEvent
 /// packaging/stack site on this machine. Redis and RabbitMQ get SIGKILL, PostgreSQL an
 /// immediate shutdown (SIGQUIT to the postmaster); each is started again by `packaging/stack
 /// start`. An API instance (a flashsale-server in role api, else all) and a worker (role
-/// worker), the site's by their database, get SIGKILL and are started again with the same command line, environment and
-/// folder (their output then goes to DIR/chaos-<component>.log). It runs on a thread of its
-/// own, so the load and the progress line go on meanwhile.
+/// worker), the site's by their database, get SIGKILL and are started again with the same command
+/// line, environment and folder (their output then goes to DIR/chaos-<component>.log). It runs on a
+/// thread of its own, so the load and the progress line go on meanwhile.
 class ChaosMonkey
 {
 public:
@@ -43,8 +43,8 @@ public:
     /// \a stackDir: the stack's folder; \a stackScript: packaging/stack; \a databaseUrl: the
     /// site's database, which tells its server processes from any other site's; \a adminPort:
     /// the admin API's port (a server told to listen on port 0 comes back on its old ports).
-    ChaosMonkey(QStringList components, QString stackDir, QString stackScript,
-                QString databaseUrl, quint16 adminPort);
+    ChaosMonkey(QStringList components, QString stackDir, QString stackScript, QString databaseUrl,
+                quint16 adminPort);
     ~ChaosMonkey();
 
     /// Starts hitting, the first component at \a firstAtS, each \a downS seconds down, the

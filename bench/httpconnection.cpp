@@ -24,8 +24,7 @@ HttpConnection::~HttpConnection()
     close();
 }
 
-bool HttpConnection::open(int epollFd, const sockaddr_storage &address, socklen_t length,
-                          void *tag)
+bool HttpConnection::open(int epollFd, const sockaddr_storage &address, socklen_t length, void *tag)
 {
     close();
     m_fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

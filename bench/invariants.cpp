@@ -1,8 +1,8 @@
 #include "invariants.h"
 
 #include "database.h"
-#include <QHash>
 #include "databaseurl.h"
+#include <QHash>
 
 #include <QSqlQuery>
 
@@ -53,8 +53,9 @@ QList<Invariant> InvariantChecker::check(const adminapi::SaleStatus &sale,
     QList<Invariant> out;
     const qint64 orders = database ? database->orders : sale.ordersCreated;
 
-    out.append(Invariant{QStringLiteral("orders <= stock"), orders <= sale.preloadedStock,
-                QStringLiteral("%1 orders, %2 preloaded").arg(orders).arg(sale.preloadedStock)});
+    out.append(
+        Invariant {QStringLiteral("orders <= stock"), orders <= sale.preloadedStock,
+                   QStringLiteral("%1 orders, %2 preloaded").arg(orders).arg(sale.preloadedStock)});
 
     qint64 twice = 0;
     qint64 sharedOrderIds = 0;
@@ -66,13 +67,14 @@ QList<Invariant> InvariantChecker::check(const adminapi::SaleStatus &sale,
             ++sharedOrderIds;
     }
     const qint64 dbTwice = database ? database->shoppersWithTwoOrders : 0;
-    out.append(Invariant{QStringLiteral("one order per shopper"), twice == 0 && sharedOrderIds == 0 && dbTwice == 0,
-                QStringLiteral("%1 shoppers accepted twice, %2 order ids seen by two shoppers%3")
-                    .arg(twice)
-                    .arg(sharedOrderIds)
-                    .arg(database ? QStringLiteral(", %1 users with two orders in the database")
-                                        .arg(dbTwice)
-                                  : QString())});
+    out.append(Invariant {
+        QStringLiteral("one order per shopper"), twice == 0 && sharedOrderIds == 0 && dbTwice == 0,
+        QStringLiteral("%1 shoppers accepted twice, %2 order ids seen by two shoppers%3")
+            .arg(twice)
+            .arg(sharedOrderIds)
+            .arg(database
+                     ? QStringLiteral(", %1 users with two orders in the database").arg(dbTwice)
+                     : QString())});
 
     qint64 accepted = 0, created = 0, failed = 0, unresolved = 0;
     for (const Shopper &s : shoppers) {
@@ -86,31 +88,31 @@ QList<Invariant> InvariantChecker::check(const adminapi::SaleStatus &sale,
         else
             ++unresolved;
     }
-    out.append(Invariant{QStringLiteral("every 202 became created or failed"), unresolved == 0,
-                QStringLiteral("%1 accepted: %2 created, %3 failed, %4 still queued")
-                    .arg(accepted)
-                    .arg(created)
-                    .arg(failed)
-                    .arg(unresolved)});
+    out.append(Invariant {QStringLiteral("every 202 became created or failed"), unresolved == 0,
+                          QStringLiteral("%1 accepted: %2 created, %3 failed, %4 still queued")
+                              .arg(accepted)
+                              .arg(created)
+                              .arg(failed)
+                              .arg(unresolved)});
 
     const qint64 sum = sale.stockLeft + sale.pending + sale.ordersCreated;
-    out.append(Invariant{QStringLiteral("Redis stock + pending + orders = preloaded"),
-                sum == sale.preloadedStock,
-                QStringLiteral("%1 + %2 + %3 = %4, preloaded %5")
-                    .arg(sale.stockLeft)
-                    .arg(sale.pending)
-                    .arg(sale.ordersCreated)
-                    .arg(sum)
-                    .arg(sale.preloadedStock)});
+    out.append(Invariant {QStringLiteral("Redis stock + pending + orders = preloaded"),
+                          sum == sale.preloadedStock,
+                          QStringLiteral("%1 + %2 + %3 = %4, preloaded %5")
+                              .arg(sale.stockLeft)
+                              .arg(sale.pending)
+                              .arg(sale.ordersCreated)
+                              .arg(sum)
+                              .arg(sale.preloadedStock)});
 
     if (database)
-        out.append(Invariant{QStringLiteral("database stock = preloaded - orders"),
-                    database->stock == sale.preloadedStock - database->orders,
-                    QStringLiteral("stock %1, preloaded %2 - %3 orders = %4")
-                        .arg(database->stock)
-                        .arg(sale.preloadedStock)
-                        .arg(database->orders)
-                        .arg(sale.preloadedStock - database->orders)});
+        out.append(Invariant {QStringLiteral("database stock = preloaded - orders"),
+                              database->stock == sale.preloadedStock - database->orders,
+                              QStringLiteral("stock %1, preloaded %2 - %3 orders = %4")
+                                  .arg(database->stock)
+                                  .arg(sale.preloadedStock)
+                                  .arg(database->orders)
+                                  .arg(sale.preloadedStock - database->orders)});
     return out;
 }
 

@@ -159,8 +159,7 @@ void LoadDriver::Worker::complete(Slot *slot, std::int64_t nowUs)
 void LoadDriver::Worker::expireSlowAnswers(std::int64_t nowUs)
 {
     for (const std::unique_ptr<Slot> &slot : m_slots) {
-        if (slot->shopper
-            && nowUs - slot->sentUs > m_driver.m_settings.requestTimeoutUs) {
+        if (slot->shopper && nowUs - slot->sentUs > m_driver.m_settings.requestTimeoutUs) {
             slot->connection.close(); // its answer, should it come, is not read
             slot->connection.answer() = HttpAnswer {};
             complete(slot.get(), nowUs);
@@ -195,8 +194,8 @@ void LoadDriver::Worker::run(Phase phase, std::int64_t startUs, std::int64_t ori
         dispatch(nowUs);
         int timeoutMs = 100; // the stop flag is looked at this often
         if (!m_timers.empty())
-            timeoutMs = int(std::clamp<std::int64_t>((m_timers.top().dueUs - nowUs + 999) / 1000,
-                                                     0, timeoutMs));
+            timeoutMs = int(std::clamp<std::int64_t>((m_timers.top().dueUs - nowUs + 999) / 1000, 0,
+                                                     timeoutMs));
         const int n = ::epoll_wait(m_epoll, events, 256, timeoutMs);
         nowUs = monotonicUs();
         for (int i = 0; i < n; ++i) {
@@ -233,8 +232,8 @@ LoadDriver::LoadDriver(Settings settings, const ShopperFlow &flow, Target target
 {
     const int threads = std::max(1, m_settings.threads);
     for (int t = 0; t < threads; ++t)
-        m_workers.push_back(std::make_unique<Worker>(
-            *this, (m_settings.concurrency + threads - 1 - t) / threads));
+        m_workers.push_back(
+            std::make_unique<Worker>(*this, (m_settings.concurrency + threads - 1 - t) / threads));
     for (std::size_t i = 0; i < m_shoppers.size(); ++i)
         m_workers[i % m_workers.size()]->shoppers.push_back(&m_shoppers[i]);
 }

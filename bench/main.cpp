@@ -23,7 +23,8 @@ int main(int argc, char *argv[])
     }
     QApplication app(argc, argv);
     // The admin client's connection chatter is not for the rehearsal's terminal.
-    QLoggingCategory::setFilterRules(QStringLiteral("flashsale.adminclient.info=false\nqt.qpa.*=false"));
+    QLoggingCategory::setFilterRules(
+        QStringLiteral("flashsale.adminclient.info=false\nqt.qpa.*=false"));
     QCoreApplication::setApplicationName(QStringLiteral("flashsale-bench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FLASHSALE_VERSION));
 

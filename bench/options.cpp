@@ -3,8 +3,8 @@
 #include "chaosmonkey.h"
 
 #include <QCommandLineParser>
-#include <QFileInfo>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace flashsale::bench {
@@ -19,7 +19,8 @@ struct Spec
 };
 
 const Spec kSpecs[] = {
-    {"url", "url", "shoppers' site, nginx where there is one (env FLASHSALE_URL, else FLASHSALE_NGINX_URL)"},
+    {"url", "url",
+     "shoppers' site, nginx where there is one (env FLASHSALE_URL, else FLASHSALE_NGINX_URL)"},
     {"admin-url", "url", "admin API, e.g. http://127.0.0.1:8081"},
     {"admin-token", "token", "admin API bearer token"},
     {"database-url", "url", "PostgreSQL: also check the database's stock and orders"},
@@ -42,8 +43,10 @@ const Spec kSpecs[] = {
     {"resolve-timeout", "s", "wait this long for every 202 to resolve (default 120)"},
     {"report", "dir", "write report.json and PNG plots into dir"},
     {"no-progress", nullptr, "no progress line"},
-    {"chaos", "list", "kill these in turn mid-sale and restart them: api,worker,redis,rabbitmq,postgres"},
-    {"stack-dir", "dir", "the site's packaging/stack folder, for --chaos (env FLASHSALE_STACK_DIR)"},
+    {"chaos", "list",
+     "kill these in turn mid-sale and restart them: api,worker,redis,rabbitmq,postgres"},
+    {"stack-dir", "dir",
+     "the site's packaging/stack folder, for --chaos (env FLASHSALE_STACK_DIR)"},
     {"stack-script", "path", "packaging/stack (default: ./packaging/stack)"},
     {"chaos-at", "s", "the first kill, seconds after the start (default 1)"},
     {"chaos-down", "s", "seconds each stays down (default 2)"},
@@ -77,8 +80,8 @@ Result<RehearsalOptions> RehearsalOptions::parse(const QStringList &arguments)
                                                 QString::fromLatin1(spec.help),
                                                 QString::fromLatin1(spec.value)));
         else
-            parser.addOption(QCommandLineOption(QString::fromLatin1(spec.name),
-                                                QString::fromLatin1(spec.help)));
+            parser.addOption(
+                QCommandLineOption(QString::fromLatin1(spec.name), QString::fromLatin1(spec.help)));
     }
     parser.process(arguments); // --help, --version and unknown options exit here
 
@@ -148,8 +151,8 @@ Result<RehearsalOptions> RehearsalOptions::parse(const QStringList &arguments)
             return R::failure(chaos.error());
         o.chaos = chaos.value();
         if (o.stackDir.isEmpty() || !QFileInfo::exists(o.stackDir + QStringLiteral("/stack.env")))
-            return R::failure(QStringLiteral(
-                "--chaos needs the site's packaging/stack folder: --stack-dir (or FLASHSALE_STACK_DIR)"));
+            return R::failure(QStringLiteral("--chaos needs the site's packaging/stack folder: "
+                                             "--stack-dir (or FLASHSALE_STACK_DIR)"));
         if (o.databaseUrl.isEmpty())
             return R::failure(QStringLiteral(
                 "--chaos needs --database-url: the site's server processes are told by it"));
@@ -179,10 +182,10 @@ Result<RehearsalOptions> RehearsalOptions::parse(const QStringList &arguments)
             + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     if (!name.match(o.prefix).hasMatch())
         return R::failure(QStringLiteral("--prefix: 1-50 characters from A-Z a-z 0-9 . _ -"));
-    static const QRegularExpression password(QStringLiteral("^[A-Za-z0-9._~!@#$%^&*()+=-]{8,128}$"));
+    static const QRegularExpression password(
+        QStringLiteral("^[A-Za-z0-9._~!@#$%^&*()+=-]{8,128}$"));
     if (!password.match(o.password).hasMatch())
-        return R::failure(QStringLiteral(
-            "--password: 8-128 letters, digits or ._~!@#$%^&*()+=-"));
+        return R::failure(QStringLiteral("--password: 8-128 letters, digits or ._~!@#$%^&*()+=-"));
     return o;
 }
 

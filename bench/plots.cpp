@@ -102,9 +102,10 @@ Status RehearsalReport::writePlots(const QString &dir) const
         }
         rates.append(line);
     }
-    Status status = render(QDir(dir).filePath(QStringLiteral("answers.png")),
-                           QStringLiteral("Buy answers per second by outcome (sale %1)").arg(m_in.goodsId),
-                           QStringLiteral("answers / s"), rates);
+    Status status =
+        render(QDir(dir).filePath(QStringLiteral("answers.png")),
+               QStringLiteral("Buy answers per second by outcome (sale %1)").arg(m_in.goodsId),
+               QStringLiteral("answers / s"), rates);
     if (!status)
         return status;
 
@@ -129,9 +130,10 @@ Status RehearsalReport::writePlots(const QString &dir) const
         pending.points.append(QPointF(s.atS, s.pending));
         orders.points.append(QPointF(s.atS, s.orders));
     }
-    return render(QDir(dir).filePath(QStringLiteral("stock.png")),
-                  QStringLiteral("Stock, pending reservations and orders (sale %1)").arg(m_in.goodsId),
-                  QStringLiteral("units"), {stock, pending, orders});
+    return render(
+        QDir(dir).filePath(QStringLiteral("stock.png")),
+        QStringLiteral("Stock, pending reservations and orders (sale %1)").arg(m_in.goodsId),
+        QStringLiteral("units"), {stock, pending, orders});
 }
 
 } // namespace flashsale::bench

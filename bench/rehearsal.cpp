@@ -57,8 +57,7 @@ Result<Target> Rehearsal::resolveTarget() const
     const QByteArray host = url.host().toUtf8();
     if (::getaddrinfo(host.constData(), QByteArray::number(port).constData(), &hints, &found) != 0
         || !found)
-        return Result<Target>::failure(
-            QStringLiteral("--url: cannot resolve %1").arg(url.host()));
+        return Result<Target>::failure(QStringLiteral("--url: cannot resolve %1").arg(url.host()));
     std::memcpy(&target.address, found->ai_addr, found->ai_addrlen);
     target.length = found->ai_addrlen;
     ::freeaddrinfo(found);
@@ -84,8 +83,8 @@ Result<SaleStatus> Rehearsal::prepareSale(qint64 clockOffsetMs)
     const Result<Goods> created = m_admin.createGoods(goods);
     if (!created)
         return Result<SaleStatus>::failure(created.error());
-    const QDateTime now =
-        QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch() + clockOffsetMs, Qt::UTC);
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(
+        QDateTime::currentMSecsSinceEpoch() + clockOffsetMs, Qt::UTC);
     SaleSchedule schedule;
     schedule.stock = m_options.stock;
     schedule.revealAt = now.addSecs(m_options.revealInS);
@@ -113,7 +112,9 @@ void Rehearsal::progress(const LoadDriver &driver, std::int64_t startUs, bool sa
             m_err << line << Qt::endl;
         return;
     }
-    auto n = [&](Outcome o) { return c.buyAnswers[int(o)].load(std::memory_order_relaxed); };
+    auto n = [&](Outcome o) {
+        return c.buyAnswers[int(o)].load(std::memory_order_relaxed);
+    };
     const qint64 throttled = n(Outcome::TooFrequent) + n(Outcome::RateLimited);
     const qint64 other = n(Outcome::Duplicate) + n(Outcome::NotStarted) + n(Outcome::NotFound)
         + n(Outcome::Unauthorized) + n(Outcome::Ok) + n(Outcome::ClientError)
@@ -218,16 +219,17 @@ int Rehearsal::run()
     std::vector<Shopper> shoppers(std::size_t(m_options.shoppers));
     for (int i = 0; i < m_options.shoppers; ++i) {
         shoppers[i].index = i;
-        shoppers[i].username = QString(m_options.prefix + QStringLiteral("-%1").arg(i)).toStdString();
+        shoppers[i].username =
+            QString(m_options.prefix + QStringLiteral("-%1").arg(i)).toStdString();
         shoppers[i].stage = ShopperFlow::firstAccountStage(m_options.reuse);
     }
 
     ShopperFlow::Settings flowSettings;
     flowSettings.host = target->host;
-    flowSettings.apiPrefix = (m_options.shopUrl.path().endsWith(u'/')
-                                  ? m_options.shopUrl.path().chopped(1)
-                                  : m_options.shopUrl.path())
-                                 .toStdString()
+    flowSettings.apiPrefix =
+        (m_options.shopUrl.path().endsWith(u'/') ? m_options.shopUrl.path().chopped(1)
+                                                 : m_options.shopUrl.path())
+            .toStdString()
         + "/api";
     flowSettings.password = m_options.password.toStdString();
     flowSettings.attempts = m_options.attempts;
@@ -253,17 +255,18 @@ int Rehearsal::run()
     for (const Shopper &s : shoppers)
         signedIn += s.stage == Shopper::Stage::Ready;
     if (signedIn == 0)
-        return fail(QStringLiteral("no shopper could %1 at %2 (is it the shoppers' site, and is "
-                                   "--reuse right?)")
-                        .arg(m_options.reuse ? QStringLiteral("sign in") : QStringLiteral("sign up"),
-                             m_options.shopUrl.toString()));
+        return fail(
+            QStringLiteral("no shopper could %1 at %2 (is it the shoppers' site, and is "
+                           "--reuse right?)")
+                .arg(m_options.reuse ? QStringLiteral("sign in") : QStringLiteral("sign up"),
+                     m_options.shopUrl.toString()));
     if (signedIn < m_options.shoppers)
-        m_err << "flashsale-bench: " << m_options.shoppers - signedIn
-              << " shoppers could not sign " << (m_options.reuse ? "in" : "up") << Qt::endl;
+        m_err << "flashsale-bench: " << m_options.shoppers - signedIn << " shoppers could not sign "
+              << (m_options.reuse ? "in" : "up") << Qt::endl;
 
     // 2. The sale.
-    const Result<SaleStatus> sale = m_options.goodsId > 0 ? Result<SaleStatus>(given)
-                                                          : prepareSale(m_clockOffsetMs);
+    const Result<SaleStatus> sale =
+        m_options.goodsId > 0 ? Result<SaleStatus>(given) : prepareSale(m_clockOffsetMs);
     if (!sale)
         return fail(sale.error());
     m_goodsId = sale->goodsId;
@@ -282,9 +285,8 @@ int Rehearsal::run()
               .arg(m_options.concurrency)
         : QStringLiteral("closed loop, %1 connections").arg(m_options.concurrency);
     m_err << "flashsale-bench: sale of product " << m_goodsId << ", " << sale->preloadedStock
-          << " units, revealed at " << sale->revealAt.toString(Qt::ISODateWithMs)
-          << ", starts at " << sale->startAt.toString(Qt::ISODateWithMs) << "; " << mode
-          << Qt::endl;
+          << " units, revealed at " << sale->revealAt.toString(Qt::ISODateWithMs) << ", starts at "
+          << sale->startAt.toString(Qt::ISODateWithMs) << "; " << mode << Qt::endl;
 
     const double cpuBefore = processCpuUs();
     LoadDriver load(loadSettings, saleFlow, target.value(), shoppers);
@@ -309,7 +311,8 @@ int Rehearsal::run()
         return fail(settled.error());
     std::optional<DatabaseFigures> database;
     if (!m_options.databaseUrl.isEmpty()) {
-        const Result<DatabaseFigures> figures = readDatabaseFigures(m_options.databaseUrl, m_goodsId);
+        const Result<DatabaseFigures> figures =
+            readDatabaseFigures(m_options.databaseUrl, m_goodsId);
         if (!figures)
             return fail(figures.error());
         database = figures.value();
@@ -343,11 +346,10 @@ int Rehearsal::run()
         for (const ChaosEvent &e : input.chaos)
             if (e.backAtS < 0)
                 notBack << e.component + QStringLiteral(" (") + e.detail + u')';
-        invariants.append(Invariant {QStringLiteral("every part killed came back"),
-                                     notBack.isEmpty(),
-                                     notBack.isEmpty() ? QStringLiteral("%1 killed and restarted")
-                                                             .arg(input.chaos.size())
-                                                       : notBack.join(QStringLiteral(", "))});
+        invariants.append(Invariant {
+            QStringLiteral("every part killed came back"), notBack.isEmpty(),
+            notBack.isEmpty() ? QStringLiteral("%1 killed and restarted").arg(input.chaos.size())
+                              : notBack.join(QStringLiteral(", "))});
     }
     input.invariants = invariants;
     input.clientCpuUs = clientCpuUs;

@@ -100,7 +100,9 @@ RehearsalReport::RehearsalReport(Input input)
 QString RehearsalReport::text() const
 {
     QString t;
-    auto line = [&](const QString &l) { t += l + u'\n'; };
+    auto line = [&](const QString &l) {
+        t += l + u'\n';
+    };
     line(QStringLiteral("Rehearsal of sale %1: %2 units, %3 shoppers (%4 signed in in %5 s), %6%7")
              .arg(m_in.goodsId)
              .arg(m_in.preloadedStock)
@@ -154,10 +156,9 @@ QString RehearsalReport::text() const
         line(QStringLiteral("Client CPU: %1 us per request (%2 requests%3)")
                  .arg(m_in.clientCpuUs / m_in.requestsSent, 0, 'f', 2)
                  .arg(m_in.requestsSent)
-                 .arg(m_in.solveCpuUs > 0
-                          ? QStringLiteral("; %1 s more solving challenges")
-                                .arg(m_in.solveCpuUs / 1e6, 0, 'f', 2)
-                          : QString()));
+                 .arg(m_in.solveCpuUs > 0 ? QStringLiteral("; %1 s more solving challenges")
+                                                .arg(m_in.solveCpuUs / 1e6, 0, 'f', 2)
+                                          : QString()));
     for (const ChaosEvent &e : m_in.chaos)
         line(QStringLiteral("Chaos: %1 %2 at %3 s, restarted at %4 s, %5")
                  .arg(e.component, e.detail.section(u';', 0, 0))
@@ -239,8 +240,8 @@ Status RehearsalReport::write(const QString &dir) const
     QFile json(QDir(dir).filePath(QStringLiteral("report.json")));
     if (!json.open(QIODevice::WriteOnly | QIODevice::Truncate)
         || json.write(QJsonDocument(toJson()).toJson()) < 0)
-        return Status::failure(QStringLiteral("cannot write %1: %2")
-                                   .arg(json.fileName(), json.errorString()));
+        return Status::failure(
+            QStringLiteral("cannot write %1: %2").arg(json.fileName(), json.errorString()));
     json.close();
     return writePlots(dir);
 }

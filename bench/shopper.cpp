@@ -56,14 +56,22 @@ std::int64_t retryAfterUs(const HttpAnswer &answer, std::int64_t minimumUs)
 QString endingName(Ending ending)
 {
     switch (ending) {
-    case Ending::None: return QStringLiteral("on its way");
-    case Ending::Created: return QStringLiteral("created");
-    case Ending::Failed: return QStringLiteral("failed");
-    case Ending::SoldOut: return QStringLiteral("sold_out");
-    case Ending::GaveUp: return QStringLiteral("gave_up");
-    case Ending::NoPath: return QStringLiteral("no_path");
-    case Ending::Unresolved: return QStringLiteral("unresolved");
-    case Ending::Refused: return QStringLiteral("refused");
+    case Ending::None:
+        return QStringLiteral("on its way");
+    case Ending::Created:
+        return QStringLiteral("created");
+    case Ending::Failed:
+        return QStringLiteral("failed");
+    case Ending::SoldOut:
+        return QStringLiteral("sold_out");
+    case Ending::GaveUp:
+        return QStringLiteral("gave_up");
+    case Ending::NoPath:
+        return QStringLiteral("no_path");
+    case Ending::Unresolved:
+        return QStringLiteral("unresolved");
+    case Ending::Refused:
+        return QStringLiteral("refused");
     }
     return {};
 }
@@ -110,14 +118,20 @@ Shopper::Stage ShopperFlow::firstAccountStage(bool reuse)
 RequestKind ShopperFlow::kindOf(Shopper::Stage stage)
 {
     switch (stage) {
-    case Shopper::Stage::SignUp: return RequestKind::SignUp;
-    case Shopper::Stage::SignIn: return RequestKind::SignIn;
-    case Shopper::Stage::Challenge: return RequestKind::Challenge;
-    case Shopper::Stage::Path: return RequestKind::Path;
-    case Shopper::Stage::Buy: return RequestKind::Buy;
+    case Shopper::Stage::SignUp:
+        return RequestKind::SignUp;
+    case Shopper::Stage::SignIn:
+        return RequestKind::SignIn;
+    case Shopper::Stage::Challenge:
+        return RequestKind::Challenge;
+    case Shopper::Stage::Path:
+        return RequestKind::Path;
+    case Shopper::Stage::Buy:
+        return RequestKind::Buy;
     case Shopper::Stage::Poll:
     case Shopper::Stage::Ready:
-    case Shopper::Stage::Done: break;
+    case Shopper::Stage::Done:
+        break;
     }
     return RequestKind::Poll;
 }
@@ -143,8 +157,9 @@ std::string ShopperFlow::request(const Shopper &shopper) const
     case Shopper::Stage::SignUp:
     case Shopper::Stage::SignIn: {
         const std::string body = credentials(shopper.username, m_settings.password);
-        head("POST", m_settings.apiPrefix
-                         + (shopper.stage == Shopper::Stage::SignUp ? "/users" : "/sessions"));
+        head("POST",
+             m_settings.apiPrefix
+                 + (shopper.stage == Shopper::Stage::SignUp ? "/users" : "/sessions"));
         r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size())
             + "\r\n\r\n" + body;
         return r;
@@ -182,8 +197,8 @@ NextStep ShopperFlow::finish(Shopper &shopper, Ending ending) const
     return NextStep {0, true};
 }
 
-NextStep ShopperFlow::retryOrGiveUp(Shopper &shopper, const HttpAnswer &answer,
-                                    std::int64_t nowUs, std::int64_t minimumUs) const
+NextStep ShopperFlow::retryOrGiveUp(Shopper &shopper, const HttpAnswer &answer, std::int64_t nowUs,
+                                    std::int64_t minimumUs) const
 {
     if (shopper.buyAttempts >= m_settings.attempts)
         return finish(shopper, Ending::GaveUp);

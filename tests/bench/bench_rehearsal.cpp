@@ -34,7 +34,8 @@ double childrenCpuUs()
 }
 
 /// Runs \a program to its end in an event loop (the server's log is read meanwhile).
-QByteArray runToEnd(QProcess &process, const QString &program, const QStringList &args, int *exitCode)
+QByteArray runToEnd(QProcess &process, const QString &program, const QStringList &args,
+                    int *exitCode)
 {
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(program, args);
@@ -43,7 +44,8 @@ QByteArray runToEnd(QProcess &process, const QString &program, const QStringList
     QTimer::singleShot(500'000, &loop, &QEventLoop::quit);
     if (process.state() != QProcess::NotRunning)
         loop.exec();
-    *exitCode = process.state() == QProcess::NotRunning && process.exitStatus() == QProcess::NormalExit
+    *exitCode =
+        process.state() == QProcess::NotRunning && process.exitStatus() == QProcess::NormalExit
         ? process.exitCode()
         : -1;
     return process.readAll();
@@ -63,8 +65,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_databaseUrl = TestServices::instance().createDatabase();
-        QVERIFY2(m_server.start(ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("all")}),
-                                ShopClient::environment(m_databaseUrl)),
+        QVERIFY2(m_server.start(
+                     ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("all")}),
+                     ShopClient::environment(m_databaseUrl)),
                  qPrintable(m_server.output()));
         QVERIFY(ShopClient::offsetGoodsIds(m_databaseUrl));
     }
@@ -85,9 +88,10 @@ private Q_SLOTS:
              m_server.adminUrl().toString(), QStringLiteral("--admin-token"),
              QString::fromLatin1(ShopClient::adminToken), QStringLiteral("--database-url"),
              m_databaseUrl, QStringLiteral("--shoppers"), QString::number(shoppers),
-             QStringLiteral("--stock"), QString::number(shoppers / 10), QStringLiteral("--concurrency"),
-             QStringLiteral("64"), QStringLiteral("--start-in"), QStringLiteral("3"),
-             QStringLiteral("--no-progress"), QStringLiteral("--report"), reportDir.path()},
+             QStringLiteral("--stock"), QString::number(shoppers / 10),
+             QStringLiteral("--concurrency"), QStringLiteral("64"), QStringLiteral("--start-in"),
+             QStringLiteral("3"), QStringLiteral("--no-progress"), QStringLiteral("--report"),
+             reportDir.path()},
             &exitCode);
         qInfo().noquote() << toolOutput;
         QCOMPARE(exitCode, 0);
@@ -112,11 +116,11 @@ private Q_SLOTS:
         lua.close();
         const double before = childrenCpuUs();
         QProcess wrk;
-        const QString wrkOutput = QString::fromUtf8(runToEnd(
-            wrk, QStringLiteral("wrk"),
-            {QStringLiteral("-t2"), QStringLiteral("-c64"), QStringLiteral("-d10s"), QStringLiteral("-s"),
-             script, buy.toString()},
-            &exitCode));
+        const QString wrkOutput = QString::fromUtf8(
+            runToEnd(wrk, QStringLiteral("wrk"),
+                     {QStringLiteral("-t2"), QStringLiteral("-c64"), QStringLiteral("-d10s"),
+                      QStringLiteral("-s"), script, buy.toString()},
+                     &exitCode));
         const double wrkCpuUs = childrenCpuUs() - before;
         QCOMPARE(exitCode, 0);
         static const QRegularExpression total(QStringLiteral("(\\d+) requests in"));
@@ -126,19 +130,20 @@ private Q_SLOTS:
         QVERIFY2(wrkRequests > 0, qPrintable(wrkOutput));
         const double wrkCpu = wrkCpuUs / wrkRequests;
 
-        qInfo().noquote() << QStringLiteral(
-                                 "\n| client | requests | answers/s | CPU / request | ratio (target <= 2) |\n"
-                                 "| --- | --- | --- | --- | --- |\n"
-                                 "| wrk -t2 -c64, buy (410 sold_out) | %1 | %2 | %3 us | 1 |\n"
-                                 "| flashsale-bench, %4 shoppers, 64 connections | %5 | %6 | %7 us | %8 |")
-                                 .arg(qint64(wrkRequests))
-                                 .arg(wrkRate, 0, 'f', 0)
-                                 .arg(wrkCpu, 0, 'f', 2)
-                                 .arg(shoppers)
-                                 .arg(toolRequests)
-                                 .arg(toolRate, 0, 'f', 0)
-                                 .arg(toolCpu, 0, 'f', 2)
-                                 .arg(toolCpu / wrkCpu, 0, 'f', 2);
+        qInfo().noquote()
+            << QStringLiteral(
+                   "\n| client | requests | answers/s | CPU / request | ratio (target <= 2) |\n"
+                   "| --- | --- | --- | --- | --- |\n"
+                   "| wrk -t2 -c64, buy (410 sold_out) | %1 | %2 | %3 us | 1 |\n"
+                   "| flashsale-bench, %4 shoppers, 64 connections | %5 | %6 | %7 us | %8 |")
+                   .arg(qint64(wrkRequests))
+                   .arg(wrkRate, 0, 'f', 0)
+                   .arg(wrkCpu, 0, 'f', 2)
+                   .arg(shoppers)
+                   .arg(toolRequests)
+                   .arg(toolRate, 0, 'f', 0)
+                   .arg(toolCpu, 0, 'f', 2)
+                   .arg(toolCpu / wrkCpu, 0, 'f', 2);
     }
 };
 

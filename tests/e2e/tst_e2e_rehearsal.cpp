@@ -94,9 +94,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_databaseUrl = TestServices::instance().createDatabase();
-        QVERIFY2(m_server.start(ShopClient::serverArgs({QStringLiteral("--role"),
-                                                        QStringLiteral("all")}),
-                                ShopClient::environment(m_databaseUrl)),
+        QVERIFY2(m_server.start(
+                     ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("all")}),
+                     ShopClient::environment(m_databaseUrl)),
                  qPrintable(m_server.output()));
         QVERIFY(ShopClient::offsetGoodsIds(m_databaseUrl));
     }
@@ -106,12 +106,11 @@ private Q_SLOTS:
     void closedLoopRehearsalHoldsItsInvariants()
     {
         QTemporaryDir reportDir;
-        const Run run = bench({QStringLiteral("--shoppers"), QStringLiteral("80"),
-                               QStringLiteral("--stock"), QStringLiteral("30"),
-                               QStringLiteral("--reveal-in"), QStringLiteral("1"),
-                               QStringLiteral("--start-in"), QStringLiteral("2"),
-                               QStringLiteral("--concurrency"), QStringLiteral("16"),
-                               QStringLiteral("--report"), reportDir.path()});
+        const Run run = bench(
+            {QStringLiteral("--shoppers"), QStringLiteral("80"), QStringLiteral("--stock"),
+             QStringLiteral("30"), QStringLiteral("--reveal-in"), QStringLiteral("1"),
+             QStringLiteral("--start-in"), QStringLiteral("2"), QStringLiteral("--concurrency"),
+             QStringLiteral("16"), QStringLiteral("--report"), reportDir.path()});
         qInfo().noquote() << run.out;
         QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
         QVERIFY(run.out.contains(QStringLiteral("ok     orders <= stock")));
@@ -122,8 +121,18 @@ private Q_SLOTS:
         QCOMPARE(report.value(QStringLiteral("invariants")).toArray().size(), 5);
         // 80 shoppers for 30 units: it sold out, and exactly 30 shoppers got an order.
         QVERIFY(report.value(QStringLiteral("soldOutAfterS")).toDouble() >= 0);
-        QCOMPARE(report.value(QStringLiteral("shopperEndings")).toObject().value(QStringLiteral("created")).toInt(), 30);
-        QCOMPARE(report.value(QStringLiteral("buyLatencyMs")).toObject().value(QStringLiteral("queued")).toObject().value(QStringLiteral("count")).toInt(), 30);
+        QCOMPARE(report.value(QStringLiteral("shopperEndings"))
+                     .toObject()
+                     .value(QStringLiteral("created"))
+                     .toInt(),
+                 30);
+        QCOMPARE(report.value(QStringLiteral("buyLatencyMs"))
+                     .toObject()
+                     .value(QStringLiteral("queued"))
+                     .toObject()
+                     .value(QStringLiteral("count"))
+                     .toInt(),
+                 30);
         for (const char *plot : {"answers.png", "latency.png", "stock.png"}) {
             QFile png(reportDir.filePath(QString::fromLatin1(plot)));
             QVERIFY2(png.open(QIODevice::ReadOnly), plot);
@@ -134,20 +143,29 @@ private Q_SLOTS:
     void openLoopRehearsalWithChallengeHoldsItsInvariants()
     {
         QTemporaryDir reportDir;
-        const Run run = bench({QStringLiteral("--shoppers"), QStringLiteral("40"),
-                               QStringLiteral("--stock"), QStringLiteral("15"),
-                               QStringLiteral("--challenge-bits"), QStringLiteral("10"),
-                               QStringLiteral("--reveal-in"), QStringLiteral("1"),
-                               QStringLiteral("--start-in"), QStringLiteral("3"),
-                               QStringLiteral("--rate"), QStringLiteral("200"),
-                               QStringLiteral("--report"), reportDir.path()});
+        const Run run =
+            bench({QStringLiteral("--shoppers"), QStringLiteral("40"), QStringLiteral("--stock"),
+                   QStringLiteral("15"), QStringLiteral("--challenge-bits"), QStringLiteral("10"),
+                   QStringLiteral("--reveal-in"), QStringLiteral("1"), QStringLiteral("--start-in"),
+                   QStringLiteral("3"), QStringLiteral("--rate"), QStringLiteral("200"),
+                   QStringLiteral("--report"), reportDir.path()});
         qInfo().noquote() << run.out;
         QVERIFY2(run.exitCode == 0, qPrintable(run.err + run.out));
         const QJsonObject report = readReport(reportDir.path());
         QCOMPARE(report.value(QStringLiteral("challengeBits")).toInt(), 10);
-        QCOMPARE(report.value(QStringLiteral("shopperEndings")).toObject().value(QStringLiteral("created")).toInt(), 15);
+        QCOMPARE(report.value(QStringLiteral("shopperEndings"))
+                     .toObject()
+                     .value(QStringLiteral("created"))
+                     .toInt(),
+                 15);
         // Every shopper solved a challenge before asking for its path.
-        QVERIFY(report.value(QStringLiteral("otherLatencyMs")).toObject().value(QStringLiteral("challenge")).toObject().value(QStringLiteral("count")).toInt() >= 40);
+        QVERIFY(report.value(QStringLiteral("otherLatencyMs"))
+                    .toObject()
+                    .value(QStringLiteral("challenge"))
+                    .toObject()
+                    .value(QStringLiteral("count"))
+                    .toInt()
+                >= 40);
     }
 
     void killingTheApiAndTheWorkerMidSaleLosesNothing()
@@ -159,33 +177,57 @@ private Q_SLOTS:
                                  QStringLiteral("--reconcile-interval-ms"), QStringLiteral("1000")};
         const auto env = ShopClient::environment(m_databaseUrl);
         ServerProcess api, worker;
-        QVERIFY2(api.start(ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("api")}), env),
-                 qPrintable(api.output()));
-        QVERIFY2(worker.start(ShopClient::serverArgs(QStringList {QStringLiteral("--role"),
-                                                                  QStringLiteral("worker")}
-                                                     + quick),
-                              env),
+        QVERIFY2(
+            api.start(ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("api")}),
+                      env),
+            qPrintable(api.output()));
+        QVERIFY2(worker.start(
+                     ShopClient::serverArgs(
+                         QStringList {QStringLiteral("--role"), QStringLiteral("worker")} + quick),
+                     env),
                  qPrintable(worker.output()));
         // The test's own server (role all) is the site's too: chaos takes the API in role api
         // first, and the worker in role worker.
         QTemporaryDir reportDir;
         QProcess process;
         process.start(QStringLiteral(FLASHSALE_BENCH_BINARY),
-                      {QStringLiteral("--url"), api.baseUrl().toString(), QStringLiteral("--admin-url"),
-                       api.adminUrl().toString(), QStringLiteral("--admin-token"),
-                       QString::fromLatin1(ShopClient::adminToken), QStringLiteral("--database-url"),
-                       m_databaseUrl, QStringLiteral("--no-progress"), QStringLiteral("--shoppers"),
-                       QStringLiteral("60"), QStringLiteral("--stock"), QStringLiteral("40"),
-                       QStringLiteral("--sale-rate"), QStringLiteral("8"), QStringLiteral("--burst"),
-                       QStringLiteral("2"), QStringLiteral("--attempts"), QStringLiteral("300"),
-                       QStringLiteral("--reveal-in"), QStringLiteral("1"), QStringLiteral("--start-in"),
-                       QStringLiteral("2"), QStringLiteral("--chaos"), QStringLiteral("api,worker"),
-                       QStringLiteral("--chaos-at"), QStringLiteral("0.5"), QStringLiteral("--chaos-down"),
-                       QStringLiteral("1"), QStringLiteral("--chaos-gap"), QStringLiteral("1"),
-                       QStringLiteral("--stack-dir"), TestServices::instance().stackDir(),
+                      {QStringLiteral("--url"),
+                       api.baseUrl().toString(),
+                       QStringLiteral("--admin-url"),
+                       api.adminUrl().toString(),
+                       QStringLiteral("--admin-token"),
+                       QString::fromLatin1(ShopClient::adminToken),
+                       QStringLiteral("--database-url"),
+                       m_databaseUrl,
+                       QStringLiteral("--no-progress"),
+                       QStringLiteral("--shoppers"),
+                       QStringLiteral("60"),
+                       QStringLiteral("--stock"),
+                       QStringLiteral("40"),
+                       QStringLiteral("--sale-rate"),
+                       QStringLiteral("8"),
+                       QStringLiteral("--burst"),
+                       QStringLiteral("2"),
+                       QStringLiteral("--attempts"),
+                       QStringLiteral("300"),
+                       QStringLiteral("--reveal-in"),
+                       QStringLiteral("1"),
+                       QStringLiteral("--start-in"),
+                       QStringLiteral("2"),
+                       QStringLiteral("--chaos"),
+                       QStringLiteral("api,worker"),
+                       QStringLiteral("--chaos-at"),
+                       QStringLiteral("0.5"),
+                       QStringLiteral("--chaos-down"),
+                       QStringLiteral("1"),
+                       QStringLiteral("--chaos-gap"),
+                       QStringLiteral("1"),
+                       QStringLiteral("--stack-dir"),
+                       TestServices::instance().stackDir(),
                        QStringLiteral("--stack-script"),
                        TestServices::sourceDir() + QStringLiteral("/packaging/stack"),
-                       QStringLiteral("--report"), reportDir.path()});
+                       QStringLiteral("--report"),
+                       reportDir.path()});
         QEventLoop loop;
         QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(240'000, &loop, &QEventLoop::quit);
@@ -208,8 +250,10 @@ private Q_SLOTS:
                  qPrintable(err + out));
         const QJsonArray chaos = report.value(QStringLiteral("chaos")).toArray();
         QCOMPARE(chaos.size(), 2);
-        QCOMPARE(chaos[0].toObject().value(QStringLiteral("component")).toString(), QStringLiteral("api"));
-        QCOMPARE(chaos[1].toObject().value(QStringLiteral("component")).toString(), QStringLiteral("worker"));
+        QCOMPARE(chaos[0].toObject().value(QStringLiteral("component")).toString(),
+                 QStringLiteral("api"));
+        QCOMPARE(chaos[1].toObject().value(QStringLiteral("component")).toString(),
+                 QStringLiteral("worker"));
         for (const QJsonValue &event : chaos)
             QVERIFY(event.toObject().value(QStringLiteral("backAtS")).toDouble() > 0);
         QCOMPARE(report.value(QStringLiteral("allInvariantsHold")).toBool(), true);
@@ -228,10 +272,12 @@ private Q_SLOTS:
         qInfo().noquote() << run.out;
         QCOMPARE(run.exitCode, 1);
         // 20 shoppers took the 10 units: with the extra order there are 11.
-        QVERIFY2(run.out.contains(QStringLiteral("FAILED orders <= stock: 11 orders, 10 preloaded")),
-                 qPrintable(run.out));
-        QVERIFY2(run.out.contains(QStringLiteral("FAILED Redis stock + pending + orders = preloaded")),
-                 qPrintable(run.out));
+        QVERIFY2(
+            run.out.contains(QStringLiteral("FAILED orders <= stock: 11 orders, 10 preloaded")),
+            qPrintable(run.out));
+        QVERIFY2(
+            run.out.contains(QStringLiteral("FAILED Redis stock + pending + orders = preloaded")),
+            qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("FAILED database stock = preloaded - orders")),
                  qPrintable(run.out));
         QVERIFY(run.out.contains(QStringLiteral("ok     one order per shopper")));

@@ -53,11 +53,14 @@ private Q_SLOTS:
         QTest::newRow("sold out") << 410 << QStringLiteral("sold_out") << Outcome::SoldOut;
         QTest::newRow("ended") << 410 << QStringLiteral("ended") << Outcome::Ended;
         QTest::newRow("duplicate") << 409 << QStringLiteral("duplicate") << Outcome::Duplicate;
-        QTest::newRow("too frequent") << 429 << QStringLiteral("too_frequent") << Outcome::TooFrequent;
-        QTest::newRow("rate limited") << 429 << QStringLiteral("rate_limited") << Outcome::RateLimited;
+        QTest::newRow("too frequent")
+            << 429 << QStringLiteral("too_frequent") << Outcome::TooFrequent;
+        QTest::newRow("rate limited")
+            << 429 << QStringLiteral("rate_limited") << Outcome::RateLimited;
         QTest::newRow("not started") << 403 << QStringLiteral("not_started") << Outcome::NotStarted;
         QTest::newRow("degraded") << 503 << QStringLiteral("degraded") << Outcome::Degraded;
-        QTest::newRow("nginx unavailable") << 502 << QStringLiteral("unavailable") << Outcome::ServerError;
+        QTest::newRow("nginx unavailable")
+            << 502 << QStringLiteral("unavailable") << Outcome::ServerError;
         QTest::newRow("no answer") << 0 << QString() << Outcome::NoAnswer;
         QTest::newRow("path") << 200 << QString() << Outcome::Ok;
     }
@@ -95,7 +98,8 @@ private Q_SLOTS:
             << 3 << 429 << QStringLiteral(R"({"error":"too_frequent","message":"x"})") << 1
             << Shopper::Stage::Done << Ending::GaveUp << qint64(0);
         QTest::newRow("no answer: again after 1 s")
-            << 1 << 0 << QString() << -1 << Shopper::Stage::Buy << Ending::None << qint64(1'000'000);
+            << 1 << 0 << QString() << -1 << Shopper::Stage::Buy << Ending::None
+            << qint64(1'000'000);
         QTest::newRow("duplicate: follows its order")
             << 2 << 409 << QStringLiteral(R"({"error":"duplicate","message":"x"})") << -1
             << Shopper::Stage::Poll << Ending::None << qint64(400'000);
@@ -131,11 +135,13 @@ private Q_SLOTS:
         s.buyAttempts = 1;
         const ShopperFlow f = flow();
         f.onAnswer(s, answer(202, R"({"status":"queued"})"), Outcome::Queued, 1'000'000);
-        NextStep next = f.onAnswer(s, answer(200, R"({"status":"queued","position":2})"), Outcome::Ok, 1'400'000);
+        NextStep next = f.onAnswer(s, answer(200, R"({"status":"queued","position":2})"),
+                                   Outcome::Ok, 1'400'000);
         QCOMPARE(next.delayUs, 400'000);
         next = f.onAnswer(s, answer(200, R"({"status":"queued"})"), Outcome::Ok, 1'800'000);
         QCOMPARE(next.delayUs, 640'000);
-        next = f.onAnswer(s, answer(200, R"({"status":"created","orderId":77})"), Outcome::Ok, 2'500'000);
+        next = f.onAnswer(s, answer(200, R"({"status":"created","orderId":77})"), Outcome::Ok,
+                          2'500'000);
         QVERIFY(next.done);
         QCOMPARE(s.ending, Ending::Created);
         QCOMPARE(s.orderId, 77);
@@ -161,7 +167,8 @@ private Q_SLOTS:
         s.authorization = "Bearer t";
         const ShopperFlow f = flow();
         const std::string challenge = "v1.42.7.abc+/=";
-        f.onAnswer(s, answer(200, R"({"challenge":")" + challenge + R"(","bits":8,"expiresAt":"x"})"),
+        f.onAnswer(s,
+                   answer(200, R"({"challenge":")" + challenge + R"(","bits":8,"expiresAt":"x"})"),
                    Outcome::Ok, 0);
         QCOMPARE(s.stage, Shopper::Stage::Path);
         QVERIFY(s.pathQuery.rfind("?challenge=v1.42.7.abc%2B%2F%3D&nonce=", 0) == 0);
@@ -171,9 +178,10 @@ private Q_SLOTS:
         unsigned int length = 0;
         EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
         QVERIFY(ChallengeSolver::leadingZeroBits(digest, 8));
-        QCOMPARE(QByteArray::fromStdString(f.request(s)),
-                 QByteArray("GET /api/sales/42/path" + QByteArray::fromStdString(s.pathQuery)
-                            + " HTTP/1.1\r\nHost: shop.test:8080\r\nAuthorization: Bearer t\r\n\r\n"));
+        QCOMPARE(
+            QByteArray::fromStdString(f.request(s)),
+            QByteArray("GET /api/sales/42/path" + QByteArray::fromStdString(s.pathQuery)
+                       + " HTTP/1.1\r\nHost: shop.test:8080\r\nAuthorization: Bearer t\r\n\r\n"));
     }
 
     void theBuyRequestIsAnEmptyPostOnTheSecretPath()
@@ -211,10 +219,12 @@ private Q_SLOTS:
         s.username = "r-1";
         s.stage = ShopperFlow::firstAccountStage(false);
         const ShopperFlow f = flow();
-        QVERIFY(f.request(s).find(R"({"username":"r-1","password":"secret-pw"})") != std::string::npos);
+        QVERIFY(f.request(s).find(R"({"username":"r-1","password":"secret-pw"})")
+                != std::string::npos);
         f.onAnswer(s, answer(201, R"({"userId":5})"), Outcome::Ok, 0);
         QCOMPARE(s.stage, Shopper::Stage::SignIn);
-        const NextStep next = f.onAnswer(s, answer(200, R"({"token":"abc.def","userId":5})"), Outcome::Ok, 0);
+        const NextStep next =
+            f.onAnswer(s, answer(200, R"({"token":"abc.def","userId":5})"), Outcome::Ok, 0);
         QVERIFY(next.done);
         QCOMPARE(s.stage, Shopper::Stage::Ready);
         QCOMPARE(QByteArray::fromStdString(s.authorization), QByteArray("Bearer abc.def"));
