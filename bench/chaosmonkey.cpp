@@ -374,6 +374,7 @@ ChaosEvent ChaosMonkey::hit(const QString &component, double downS)
             say(e.detail);
             return e;
         }
+        say(QStringLiteral("%1 started again (pid %2)").arg(component).arg(e.newPid));
         if (waitReady(launch.listen, 120)) {
             e.backAtS = m_clock();
             say(QStringLiteral("%1 is back (pid %2, log %3)")

@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -233,20 +234,27 @@ private Q_SLOTS:
         QTimer::singleShot(240'000, &loop, &QEventLoop::quit);
         if (process.state() != QProcess::NotRunning)
             loop.exec();
+        const bool finished = process.state() == QProcess::NotRunning;
+        if (!finished) {
+            process.kill();
+            process.waitForFinished();
+        }
         const QString out = QString::fromUtf8(process.readAllStandardOutput());
         const QString err = QString::fromUtf8(process.readAllStandardError());
         qInfo().noquote() << out << err;
 
-        // The restarted processes are the tool's children no more: stop them here.
-        const QJsonObject report = readReport(reportDir.path());
-        for (const QJsonValue &event : report.value(QStringLiteral("chaos")).toArray()) {
-            const qint64 pid = event.toObject().value(QStringLiteral("newPid")).toInteger();
-            if (pid > 0) {
-                ::kill(pid_t(pid), SIGTERM);
-                QTRY_VERIFY_WITH_TIMEOUT(::kill(pid_t(pid), 0) != 0, 30'000);
-            }
+        // The restarted processes are the tool's children no more: stop them here, also
+        // when the tool did not finish (it says each one's pid as it starts it).
+        static const QRegularExpression restarted(QStringLiteral("started again \\(pid (\\d+)\\)"));
+        for (auto it = restarted.globalMatch(err); it.hasNext();) {
+            const pid_t pid = pid_t(it.next().captured(1).toLongLong());
+            QVERIFY(pid > 1); // never 0 or -1: those would signal whole groups
+            ::kill(pid, SIGTERM);
+            QTRY_VERIFY_WITH_TIMEOUT(::kill(pid, 0) != 0, 30'000);
         }
-        QVERIFY2(process.state() == QProcess::NotRunning && process.exitCode() == 0,
+        const QJsonObject report = readReport(reportDir.path());
+        QVERIFY2(finished && process.exitStatus() == QProcess::NormalExit
+                     && process.exitCode() == 0,
                  qPrintable(err + out));
         const QJsonArray chaos = report.value(QStringLiteral("chaos")).toArray();
         QCOMPARE(chaos.size(), 2);
