@@ -23,6 +23,7 @@ TokenBucket::TokenBucket(double ratePerSecond, double burst)
 
 TokenBucket::TokenBucket(double ratePerSecond, double burst, qint64 nowMicros)
     : m_nextFreeTicketMicros(nowMicros)
+    , m_latestMicros(nowMicros)
 {
     setRateAt(ratePerSecond, burst, nowMicros);
 }
@@ -77,6 +78,7 @@ std::optional<qint64> TokenBucket::tryReserveAt(int permits, qint64 timeoutMicro
     if (permits <= 0)
         return 0;
     const std::lock_guard lock(m_mutex);
+    nowMicros = m_latestMicros = std::max(nowMicros, m_latestMicros);
     // Guava's canAcquire: the earliest moment is known before resync.
     if (m_nextFreeTicketMicros - std::max<qint64>(timeoutMicros, 0) > nowMicros)
         return std::nullopt;

@@ -58,6 +58,10 @@ private:
     double m_maxPermits = 0; ///< the burst
     double m_stableIntervalMicros = 0; ///< time between two permits at the steady rate
     qint64 m_nextFreeTicketMicros = 0; ///< when the next request may be granted without waiting
+    /// The latest time a caller brought: a caller's clock is read before it takes the lock,
+    /// so one preempted in between comes late with an older time, and is served as of this
+    /// one (else a full bucket would look empty to it for as long as it was held up).
+    qint64 m_latestMicros = 0;
 };
 
 } // namespace flashsale::sale

@@ -88,6 +88,21 @@ private Q_SLOTS:
         QVERIFY(bucket.tryReserveAt(1, 0, 600 * ms + 10 * ms));
     }
 
+    void aLateCallerWithAnOlderTimeFindsTheBucketAsItIs()
+    {
+        // A bucket that cannot run dry (10 million a second), as a heavy sale sets it.
+        TokenBucket bucket(10'000'000, 10'000'000, 0);
+        QVERIFY(bucket.tryReserveAt(1, 5 * ms, 10'000 * ms));
+        // A caller that read the clock 6 ms earlier but took the lock after the one above
+        // (preempted in between): served, not refused as if the bucket were empty.
+        QCOMPARE(bucket.tryReserveAt(1, 5 * ms, 10'000 * ms - 6 * ms), std::optional<qint64>(0));
+        // An empty bucket stays empty for a late caller too.
+        TokenBucket slow(10, 1, 0);
+        QVERIFY(slow.tryReserveAt(1, 0, 0));
+        QVERIFY(slow.tryReserveAt(1, 0, 100 * ms)); // next free at 200 ms
+        QCOMPARE(slow.tryReserveAt(1, 0, 50 * ms), std::nullopt);
+    }
+
     void zeroOrNegativePermitsAreFree()
     {
         TokenBucket bucket(1, 1, 0);
