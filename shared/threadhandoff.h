@@ -7,7 +7,7 @@
 #include <QSemaphore>
 #include <QThread>
 
-#include <type_traits>
+#include <functional>
 #include <utility>
 
 #if defined(FLASHSALE_TSAN)
@@ -50,19 +50,22 @@ inline void acquirePostedEvents()
 
 namespace handoff::detail {
 
-/// One runOnThreadAndWait() call, posted to a Runner on the target's thread. Deleted by Qt
-/// on that thread once delivered (or wherever the undelivered event is dropped): either way
-/// the caller stops waiting then.
+/// One call posted to a Runner on the target's thread. Qt deletes it on that thread once
+/// delivered (or wherever an undelivered event is dropped): a waiting caller stops
+/// waiting then.
 class Call : public QEvent
 {
 public:
-    Call(QSemaphore &done, void (*run)(void *), void *work)
+    Call(std::function<void()> work, QSemaphore *done)
         : QEvent(type())
+        , m_work(std::move(work))
         , m_done(done)
-        , m_run(run)
-        , m_work(work)
     { }
-    ~Call() override { m_done.release(); }
+    ~Call() override
+    {
+        if (m_done)
+            m_done->release();
+    }
 
     static QEvent::Type type()
     {
@@ -71,23 +74,28 @@ public:
     }
     void run()
     {
-        acquireFrom(&m_done); // what the caller did before posting
-        m_run(m_work);
-        releaseTo(&m_done); // what the work did, for the caller
+        m_work();
+        if (m_done)
+            releaseTo(m_done); // what the work did, for the waiting caller
     }
 
 private:
-    QSemaphore &m_done;
-    void (*m_run)(void *);
-    void *m_work;
+    std::function<void()> m_work;
+    QSemaphore *m_done;
 };
 
-/// Lives on the target's thread for one call and deletes itself there afterwards.
+/// Lives on the target's thread for one call and deletes itself there afterwards. The
+/// caller builds it and the Call, releases on it, then posts: nothing the target's thread
+/// touches is touched by the caller after the post (with a functor queued through
+/// QMetaObject::invokeMethod, the caller's thread may free it, or drop the last reference
+/// of what it captured, after the target's thread ran it, behind Qt's uninstrumented
+/// atomics: a race in ThreadSanitizer's eyes).
 class Runner : public QObject
 {
 public:
     bool event(QEvent *event) override
     {
+        acquireFrom(this); // what the caller did before posting, the Call included
         if (event->type() != Call::type())
             return QObject::event(event);
         static_cast<Call *>(event)->run();
@@ -96,28 +104,36 @@ public:
     }
 };
 
+inline void post(QObject *target, std::function<void()> work, QSemaphore *done)
+{
+    auto *runner = new Runner;
+    runner->moveToThread(target->thread());
+    auto *call = new Call(std::move(work), done);
+    releaseTo(runner);
+    QCoreApplication::postEvent(runner, call);
+}
+
 } // namespace handoff::detail
+
+/// Runs \a work on \a target's thread later (queued; from any thread). What the caller did
+/// before is visible to \a work. \a work is moved into the call: give it data of its own
+/// (no implicitly shared copy the caller drops later), which it frees on the target's thread.
+template<typename Work>
+void postToThread(QObject *target, Work &&work)
+{
+    handoff::detail::post(target, std::function<void()>(std::forward<Work>(work)), nullptr);
+}
 
 /// Runs \a work on \a target's thread and waits until it has run (never call it from that
 /// thread: it would deadlock). What \a work did is visible to the caller afterwards, as it
-/// is for Qt::BlockingQueuedConnection, which this replaces: there the caller's thread
-/// frees the queued call's functor after Qt's semaphore (which ThreadSanitizer cannot see)
-/// let it go, a race in TSan's eyes. Here nothing the target's thread touches is touched
-/// by the caller after the post, and both sides say what they hand over. \a work may
-/// delete \a target.
+/// is for Qt::BlockingQueuedConnection, which this replaces (see handoff::detail::Runner
+/// for why). \a work may delete \a target.
 template<typename Work>
 void runOnThreadAndWait(QObject *target, Work &&work)
 {
     Q_ASSERT(target->thread() != QThread::currentThread());
-    using W = std::remove_reference_t<Work>;
     QSemaphore done;
-    auto *runner = new handoff::detail::Runner;
-    runner->moveToThread(target->thread());
-    handoff::releaseTo(&done);
-    QCoreApplication::postEvent(runner,
-                                new handoff::detail::Call(
-                                    done, [](void *w) { (*static_cast<W *>(w))(); },
-                                    const_cast<void *>(static_cast<const void *>(&work))));
+    handoff::detail::post(target, [&work] { work(); }, &done);
     done.acquire();
     handoff::acquireFrom(&done);
 }
