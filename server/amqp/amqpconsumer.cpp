@@ -8,6 +8,25 @@ namespace flashsale::amqp {
 
 namespace {
 
+// What goes to the session's thread owns its data: a shared copy whose last reference this
+// thread dropped after the session's thread read it would be freed here behind Qt's
+// uninstrumented reference count (ThreadSanitizer: a race).
+QList<quint64> ownCopy(const QList<quint64> &tags)
+{
+    return QList<quint64>(tags.cbegin(), tags.cend());
+}
+
+QList<Delivery> ownCopy(const QList<Delivery> &deliveries)
+{
+    QList<Delivery> copy;
+    copy.reserve(deliveries.size());
+    for (const Delivery &d : deliveries)
+        copy.append({d.tag, d.generation, QByteArray(d.body.constData(), d.body.size()),
+                     d.attempt});
+    return copy;
+}
+
+
 QHash<quint64, QList<quint64>> tagsByGeneration(const QList<Delivery> &deliveries)
 {
     QHash<quint64, QList<quint64>> result;
@@ -61,14 +80,14 @@ void AmqpConsumer::stop()
 template<typename F>
 void AmqpConsumer::onSession(F &&f)
 {
-    QMetaObject::invokeMethod(m_session, std::forward<F>(f), Qt::QueuedConnection);
+    postToThread(m_session, std::forward<F>(f));
 }
 
 void AmqpConsumer::ack(const QList<Delivery> &deliveries)
 {
     const auto groups = tagsByGeneration(deliveries);
     for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
-        onSession([session = m_session, generation = it.key(), tags = it.value()] {
+        onSession([session = m_session, generation = it.key(), tags = ownCopy(it.value())] {
             session->ack(generation, tags);
         });
     }
@@ -76,14 +95,16 @@ void AmqpConsumer::ack(const QList<Delivery> &deliveries)
 
 void AmqpConsumer::retry(const QList<Delivery> &deliveries)
 {
-    onSession([session = m_session, deliveries] { session->retry(deliveries); });
+    onSession([session = m_session, deliveries = ownCopy(deliveries)] {
+        session->retry(deliveries);
+    });
 }
 
 void AmqpConsumer::deadLetter(const QList<Delivery> &deliveries)
 {
     const auto groups = tagsByGeneration(deliveries);
     for (auto it = groups.cbegin(); it != groups.cend(); ++it) {
-        onSession([session = m_session, generation = it.key(), tags = it.value()] {
+        onSession([session = m_session, generation = it.key(), tags = ownCopy(it.value())] {
             session->deadLetter(generation, tags);
         });
     }

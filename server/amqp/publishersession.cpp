@@ -1,5 +1,7 @@
 #include "publishersession.h"
 
+#include "threadhandoff.h"
+
 #include "reservationcodec.h"
 
 #include <QTimer>
@@ -41,8 +43,7 @@ void PublisherSession::enqueue(Reservation reservation, QObject *context, Publis
         }
     }
     if (wake)
-        QMetaObject::invokeMethod(
-            this, [this] { takeIncoming(); }, Qt::QueuedConnection);
+        postToThread(this, [this] { takeIncoming(); });
     if (refused) {
         std::vector<Pending> items;
         items.push_back(std::move(p));

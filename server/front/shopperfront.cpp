@@ -3,6 +3,7 @@
 #include "frontloop.h"
 #include "listenerpool.h"
 #include "shopworker.h"
+#include "threadhandoff.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -69,13 +70,10 @@ Result<quint16> ShopperFront::start(const QHostAddress &address, quint16 port, i
         auto *worker = new ShopWorker;
         worker->moveToThread(thread);
         thread->start();
-        QMetaObject::invokeMethod(
-            worker,
-            [worker, redisUrl, windowMs, brake, site] {
-                worker->setUp(redisUrl, windowMs);
-                worker->setUpBrake(brake, site);
-            },
-            Qt::BlockingQueuedConnection);
+        runOnThreadAndWait(worker, [worker, redisUrl, windowMs, brake, site] {
+            worker->setUp(redisUrl, windowMs);
+            worker->setUpBrake(brake, site);
+        });
         m_workerThreads.push_back(thread);
         m_workers.push_back(worker);
         m_routes.push_back(std::make_unique<ShopperRoutes>(m_services, worker));
@@ -111,8 +109,7 @@ void ShopperFront::stop()
     for (size_t i = 0; i < m_workers.size(); ++i) {
         QThread *thread = m_workerThreads[i];
         ShopWorker *worker = m_workers[i];
-        QMetaObject::invokeMethod(
-            worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
+        runOnThreadAndWait(worker, [worker] { delete worker; });
         thread->quit();
         thread->wait();
         delete thread;

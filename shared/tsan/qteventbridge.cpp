@@ -17,6 +17,7 @@
 // through QThread::started instead (see the components' start()).
 
 #include <QObject>
+#include <QThread>
 
 #include <dlfcn.h>
 #include <sanitizer/tsan_interface.h>
@@ -63,4 +64,31 @@ extern "C" __attribute__((visibility("default"))) void g_main_context_wakeup(GMa
     static const auto defaultContext = glibFunction<GMainContext *(*)()>("g_main_context_default");
     __tsan_release(context ? context : defaultContext());
     wakeup(context);
+}
+
+// QThread::wait() returning true means the thread finished, but Qt's QThreads are detached
+// and wait() sleeps on Qt's own futex-based condition, so TSan sees no join: everything the
+// thread did (the stack of a QThread::create() lambda, objects it freed) would race with
+// what the waiter does next. A finishing QThread destroys its event dispatcher, which
+// unrefs its GMainContext, before it marks itself finished and wakes the waiters: that
+// unref releases on the QThread, and a wait() that returns true acquires on it. (Other
+// unrefs on the thread release too, earlier: harmless, the waiter only acquires once the
+// thread is done.) Calls to QThread::wait() from outside libQt6Core come here through the
+// PLT; Qt's own internal calls do not (the QWaitCondition entry in tests/tsan.supp).
+extern "C" __attribute__((visibility("default"))) void g_main_context_unref(GMainContext *context)
+{
+    static const auto unref = glibFunction<void (*)(GMainContext *)>("g_main_context_unref");
+    if (QThread *thread = QThread::currentThread())
+        __tsan_release(thread);
+    unref(context);
+}
+
+bool QThread::wait(QDeadlineTimer deadline)
+{
+    using Wait = bool (*)(QThread *, QDeadlineTimer);
+    static const auto wait = glibFunction<Wait>("_ZN7QThread4waitE14QDeadlineTimer");
+    const bool finished = wait(this, deadline);
+    if (finished)
+        __tsan_acquire(this);
+    return finished;
 }
