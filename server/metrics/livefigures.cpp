@@ -119,11 +119,15 @@ qint64 SiteFigures::latestSecond(const QList<InstanceFigures> &live)
     qint64 freshest = 0;
     for (const InstanceFigures &instance : live)
         freshest = std::max(freshest, instance.upTo());
-    // Instances publish once a second at their own moment, so the freshest are at most a
-    // second apart: one whose timer fires later waits for the others' next second.
+    // Instances publish once a second at their own moment, so the freshest are normally at
+    // most a second apart, and two on a machine so busy that an instance's timer is late:
+    // the site waits for one up to two seconds behind (else the seconds it is late for are
+    // read without it: a busy worker's orders went missing from every second so), and not
+    // for one further behind (stopped, or stuck).
+    constexpr qint64 waitSeconds = 2;
     qint64 second = freshest;
     for (const InstanceFigures &instance : live)
-        if (instance.upTo() >= freshest - 1)
+        if (instance.upTo() >= freshest - waitSeconds)
             second = std::min(second, instance.upTo());
     return second;
 }

@@ -251,6 +251,13 @@ private Q_SLOTS:
         QCOMPARE(Histogram::total(site.latency), 22);
         QCOMPARE(SiteFigures::sum({}).second, 0);
 
+        // A worker two seconds late (a busy machine) is waited for: its orders are counted.
+        const QList<InstanceFigures> withLate {
+            figures(InstanceFigures::Role::Api, {98, 99, 100}, 10),
+            figures(InstanceFigures::Role::Worker, {96, 97, 98}, 7)};
+        QCOMPARE(SiteFigures::latestSecond(withLate), 98);
+        QCOMPARE(SiteFigures::sum(withLate).orders, 10 + 7);
+
         // One stopped three seconds ago does not hold the site back; it is still counted
         // live (until its record expires) but adds nothing to seconds it did not publish.
         const QList<InstanceFigures> withStopped {
