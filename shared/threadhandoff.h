@@ -133,7 +133,8 @@ void runOnThreadAndWait(QObject *target, Work &&work)
 {
     Q_ASSERT(target->thread() != QThread::currentThread());
     QSemaphore done;
-    handoff::detail::post(target, [&work] { work(); }, &done);
+    handoff::detail::post(
+        target, [&work] { work(); }, &done);
     done.acquire();
     handoff::acquireFrom(&done);
 }

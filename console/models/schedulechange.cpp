@@ -173,21 +173,20 @@ ScheduleChange describeScheduleChange(const adminapi::SaleStatus &current,
                          : tr("%1 bits (about %2 hashes a shopper)").arg(bits).arg(1LL << bits);
     };
     if (draft || asked.challengeBits != current.challengeBits) {
-        c.changes.append(draft ? tr("Proof of work before the path: %1.")
-                                     .arg(challenge(asked.challengeBits))
-                               : tr("Proof of work before the path: from %1 to %2.")
-                                     .arg(challenge(current.challengeBits),
-                                          challenge(asked.challengeBits)));
+        c.changes.append(
+            draft ? tr("Proof of work before the path: %1.").arg(challenge(asked.challengeBits))
+                  : tr("Proof of work before the path: from %1 to %2.")
+                        .arg(challenge(current.challengeBits), challenge(asked.challengeBits)));
         c.changesAnything = true;
     }
     const auto window = [](int ms) {
         return ms == 0 ? tr("none") : tr("one try per %1 s").arg(ms / 1000.0);
     };
     if (draft || asked.addressWindowMs != current.addressWindowMs) {
-        c.changes.append(draft ? tr("Per-address window: %1.").arg(window(asked.addressWindowMs))
-                               : tr("Per-address window: from %1 to %2.")
-                                     .arg(window(current.addressWindowMs),
-                                          window(asked.addressWindowMs)));
+        c.changes.append(
+            draft ? tr("Per-address window: %1.").arg(window(asked.addressWindowMs))
+                  : tr("Per-address window: from %1 to %2.")
+                        .arg(window(current.addressWindowMs), window(asked.addressWindowMs)));
         c.changesAnything = true;
     }
 

@@ -21,11 +21,10 @@ QList<Delivery> ownCopy(const QList<Delivery> &deliveries)
     QList<Delivery> copy;
     copy.reserve(deliveries.size());
     for (const Delivery &d : deliveries)
-        copy.append({d.tag, d.generation, QByteArray(d.body.constData(), d.body.size()),
-                     d.attempt});
+        copy.append(
+            {d.tag, d.generation, QByteArray(d.body.constData(), d.body.size()), d.attempt});
     return copy;
 }
-
 
 QHash<quint64, QList<quint64>> tagsByGeneration(const QList<Delivery> &deliveries)
 {
@@ -95,9 +94,8 @@ void AmqpConsumer::ack(const QList<Delivery> &deliveries)
 
 void AmqpConsumer::retry(const QList<Delivery> &deliveries)
 {
-    onSession([session = m_session, deliveries = ownCopy(deliveries)] {
-        session->retry(deliveries);
-    });
+    onSession(
+        [session = m_session, deliveries = ownCopy(deliveries)] { session->retry(deliveries); });
 }
 
 void AmqpConsumer::deadLetter(const QList<Delivery> &deliveries)

@@ -291,9 +291,8 @@ Status Server::startHttp()
     // The shoppers' API on the front: epoll loops with llhttp, the services behind them.
     front::ShopperServices services;
     services.context = context;
-    services.accounts =
-        std::make_shared<users::AccountDesk>(m_sql.get(), &m_hashing, m_passwords.get(),
-                                            m_sessions.get());
+    services.accounts = std::make_shared<users::AccountDesk>(m_sql.get(), &m_hashing,
+                                                             m_passwords.get(), m_sessions.get());
     catalog::CatalogRefresher *refresher = m_refresher;
     services.orders =
         std::make_shared<orders::ShopperOrderDesk>(m_sql.get(), payments, [refresher] {

@@ -260,10 +260,9 @@ Answer buyAnswer(const sale::BuyOutcome &o)
     case Kind::TooFrequent:
         return p.tooFrequent;
     case Kind::AddressTooFrequent:
-        return Answer::error(
-            429, QStringLiteral("too_frequent"),
-            QStringLiteral("One try at a time from one address."),
-            o.retryAfterSeconds);
+        return Answer::error(429, QStringLiteral("too_frequent"),
+                             QStringLiteral("One try at a time from one address."),
+                             o.retryAfterSeconds);
     case Kind::StockNotLoaded:
         return p.stockNotLoaded;
     }
@@ -289,7 +288,7 @@ ShopperRoutes::ShopperRoutes(std::shared_ptr<const ShopperServices> services, Sh
     parts.orders = worker->reserveStep() ? m_orderQueue.get() : nullptr;
     parts.metrics = m_ctx.metrics;
     parts.shopperAddress = [trusted = m_ctx.trustedProxies](const QByteArray &peer,
-                                                           const QByteArray &forwardedFor) {
+                                                            const QByteArray &forwardedFor) {
         return users::clientAddress(QHostAddress(QString::fromLatin1(peer)), forwardedFor, trusted)
             .toLatin1();
     };
@@ -450,11 +449,11 @@ void ShopperRoutes::signIn(const Request &request, Reply reply)
             case K::BadCredentials:
                 return answer->send(badCredentials());
             case K::SignedIn:
-                return answer->send(Answer::json(
-                    200,
-                    {{QStringLiteral("token"), outcome.token},
-                     {QStringLiteral("userId"), outcome.userId},
-                     {QStringLiteral("expiresAt"), formatTime(outcome.expiresAtMs)}}));
+                return answer->send(
+                    Answer::json(200,
+                                 {{QStringLiteral("token"), outcome.token},
+                                  {QStringLiteral("userId"), outcome.userId},
+                                  {QStringLiteral("expiresAt"), formatTime(outcome.expiresAtMs)}}));
             }
         });
 }

@@ -134,8 +134,7 @@ void SaleScripts::reserveMany(qint64 goodsId, const QList<ReserveAsk> &asks, QOb
     for (const ReserveAsk &ask : asks)
         users.append(ask.userId);
     m_redis->evalScript(reserveScript(), reserveKeys(goodsId, asks), reserveArgs(goodsId, asks),
-                        context,
-                        [goodsId, users, done = std::move(done)](const RedisReply &reply) {
+                        context, [goodsId, users, done = std::move(done)](const RedisReply &reply) {
                             done(ReserveOutcome::fromReplies(goodsId, users, reply));
                         });
 }

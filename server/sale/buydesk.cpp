@@ -106,10 +106,9 @@ BuyDesk::Checked BuyDesk::check(const BuyRequest &request) const
     admission.goodsId = goodsId;
     admission.userId = session->userId;
     if (schedule.addressWindowMs > 0)
-        admission.address = {m_parts.shopperAddress
-                                 ? m_parts.shopperAddress(request.clientAddress,
-                                                          request.forwardedFor)
-                                 : request.clientAddress,
+        admission.address = {m_parts.shopperAddress ? m_parts.shopperAddress(request.clientAddress,
+                                                                             request.forwardedFor)
+                                                    : request.clientAddress,
                              schedule.addressWindowMs};
     admission.wait = wait;
     admission.ticket = std::make_shared<AdmissionGate::Ticket>(std::move(*ticket));

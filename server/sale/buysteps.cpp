@@ -17,7 +17,8 @@ void ScriptReserveStep::reserve(qint64 goodsId, qint64 userId, const redis::Addr
         return;
     m_flushQueued = true;
     // After what the thread is doing now: the rest of the mailbox joins this batch.
-    QMetaObject::invokeMethod(m_context, [this] { flush(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context, [this] { flush(); }, Qt::QueuedConnection);
 }
 
 void ScriptReserveStep::flush()

@@ -55,8 +55,8 @@ Status SaleSchedule::validate() const
     if (challengeBits < 0 || challengeBits > 24)
         return Status::failure(QStringLiteral("challengeBits must be between 0 and 24"));
     if (addressWindowMs < 0 || addressWindowMs > maxAddressWindowMs)
-        return Status::failure(QStringLiteral("addressWindowMs must be between 0 and %1")
-                                   .arg(maxAddressWindowMs));
+        return Status::failure(
+            QStringLiteral("addressWindowMs must be between 0 and %1").arg(maxAddressWindowMs));
     return Status::success();
 }
 

@@ -24,7 +24,7 @@ namespace {
 
 // Runs \a step on the brake's thread (at once when already there): the brake's Redis
 // client lives on that thread only.
-template <typename Step>
+template<typename Step>
 void onBrakeThread(const AccountDesk::Brake &brake, Step step)
 {
     QMetaObject::invokeMethod(brake.thread, std::move(step));
@@ -44,7 +44,7 @@ void yieldToTheBuyPath()
 
 // Runs \a work on the hashing pool (whose queue ThreadSanitizer cannot see: the hand-off
 // is made visible to it).
-template <typename Work>
+template<typename Work>
 void onHashingPool(QThreadPool *pool, Work work)
 {
     handoff::releaseTo(pool);
@@ -73,7 +73,7 @@ void ignoreHoldOff(const Result<qint64> &answer)
 
 // Asks the brake through \a ask(brake, answer) on its thread; goes on with \a next(done)
 // unless the brake holds, when \a done gets a Braked outcome with the hold-off.
-template <typename Outcome, typename Ask, typename Next>
+template<typename Outcome, typename Ask, typename Next>
 void unlessBraked(const AccountDesk::Brake &brake, Ask ask, Next next,
                   std::function<void(const Outcome &)> done)
 {

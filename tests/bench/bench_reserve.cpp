@@ -113,11 +113,13 @@ double redisBenchmark(int pipeline, const QByteArray &sha)
     std::unique_ptr<Redis> client = connectTo(QStringLiteral("redis://") + server.toString());
     const SaleScripts scripts(client.get());
     const qint64 goodsId = freshSale(scripts);
-    QStringList args {QStringLiteral("-h"), server.host, QStringLiteral("-p"),
-                      QString::number(server.port), QStringLiteral("-c"),
-                      QString::number(connections), QStringLiteral("-n"), QString::number(requests),
-                      QStringLiteral("-P"), QString::number(pipeline), QStringLiteral("-r"),
-                      QStringLiteral("1000000000"), QStringLiteral("--csv")};
+    QStringList args {QStringLiteral("-h"),   server.host,
+                      QStringLiteral("-p"),   QString::number(server.port),
+                      QStringLiteral("-c"),   QString::number(connections),
+                      QStringLiteral("-n"),   QString::number(requests),
+                      QStringLiteral("-P"),   QString::number(pipeline),
+                      QStringLiteral("-r"),   QStringLiteral("1000000000"),
+                      QStringLiteral("--csv")};
     // The same keys and arguments as SaleScripts::reserve; each __rand_int__ becomes a
     // random shopper.
     const QList<QByteArray> reserve = scripts.reserveCommand(goodsId, "__rand_int__");

@@ -12,9 +12,9 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QSqlQuery>
-#include <QTimer>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 
 #include <openssl/evp.h>
 
@@ -157,8 +157,9 @@ struct BuyProbe
     {
         QList<double> sorted = latenciesMs;
         std::sort(sorted.begin(), sorted.end());
-        return sorted.isEmpty() ? 0 : sorted.at(std::min<qsizetype>(sorted.size() - 1,
-                                                                    qsizetype(p * sorted.size())));
+        return sorted.isEmpty()
+            ? 0
+            : sorted.at(std::min<qsizetype>(sorted.size() - 1, qsizetype(p * sorted.size())));
     }
 };
 
@@ -258,12 +259,12 @@ private Q_SLOTS:
         const QString databaseUrl = TestServices::instance().createDatabase();
         ServerProcess server;
         // (The last --password-iterations given counts: the server's default here.)
-        QVERIFY2(server.start(ShopClient::serverArgs({QStringLiteral("--role"),
-                                                      QStringLiteral("api"),
-                                                      QStringLiteral("--password-iterations"),
-                                                      QString::number(iterations)}),
-                              ShopClient::environment(databaseUrl)),
-                 qPrintable(server.output()));
+        QVERIFY2(
+            server.start(ShopClient::serverArgs({QStringLiteral("--role"), QStringLiteral("api"),
+                                                 QStringLiteral("--password-iterations"),
+                                                 QString::number(iterations)}),
+                         ShopClient::environment(databaseUrl)),
+            qPrintable(server.output()));
         QVERIFY(ShopClient::offsetGoodsIds(databaseUrl));
         ShopClient client;
         const qint64 goodsId = client.liveSale(server, QStringLiteral("Storm"), 1'000'000);
@@ -274,9 +275,10 @@ private Q_SLOTS:
                 flashsale::db::DatabaseUrl::parse(databaseUrl).value(), QStringLiteral("storm"));
             QVERIFY2(opened.ok(), qPrintable(opened.error()));
             QSqlQuery q(opened.value());
-            QVERIFY(q.exec(QStringLiteral("SELECT path_secret FROM miaosha_goods WHERE goods_id = %1")
-                               .arg(goodsId))
-                    && q.next());
+            QVERIFY(
+                q.exec(QStringLiteral("SELECT path_secret FROM miaosha_goods WHERE goods_id = %1")
+                           .arg(goodsId))
+                && q.next());
             saleSecret = q.value(0).toByteArray();
         }
         flashsale::db::closeDatabase(QStringLiteral("storm"));
@@ -285,14 +287,13 @@ private Q_SLOTS:
         qint64 nextShopper = 1;
         const auto nextBuy = [&] {
             const qint64 user = nextShopper++;
-            QNetworkRequest request(server.baseUrl().resolved(
-                QUrl(QStringLiteral("/api/sales/%1/%2/orders")
-                         .arg(goodsId)
-                         .arg(signer.path(user, goodsId)))));
-            request.setRawHeader("Authorization",
-                                 "Bearer "
-                                     + tokens.issue(user, QDateTime::currentMSecsSinceEpoch())
-                                           .toLatin1());
+            QNetworkRequest request(
+                server.baseUrl().resolved(QUrl(QStringLiteral("/api/sales/%1/%2/orders")
+                                                   .arg(goodsId)
+                                                   .arg(signer.path(user, goodsId)))));
+            request.setRawHeader(
+                "Authorization",
+                "Bearer " + tokens.issue(user, QDateTime::currentMSecsSinceEpoch()).toLatin1());
             request.setTransferTimeout(30'000);
             return request;
         };
@@ -301,12 +302,10 @@ private Q_SLOTS:
         QNetworkAccessManager stormNetwork;
         const QUrl users = server.baseUrl().resolved(QUrl(QStringLiteral("/api/users")));
         const QUrl sessions = server.baseUrl().resolved(QUrl(QStringLiteral("/api/sessions")));
-        const QByteArray credentials = QJsonDocument(QJsonObject {
-                                                         {QStringLiteral("username"),
-                                                          QStringLiteral("storm")},
-                                                         {QStringLiteral("password"),
-                                                          QStringLiteral("secret-pw")}})
-                                           .toJson(QJsonDocument::Compact);
+        const QByteArray credentials =
+            QJsonDocument(QJsonObject {{QStringLiteral("username"), QStringLiteral("storm")},
+                                       {QStringLiteral("password"), QStringLiteral("secret-pw")}})
+                .toJson(QJsonDocument::Compact);
         const auto post = [&](const QUrl &url) {
             QNetworkRequest request(url);
             request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
@@ -359,10 +358,13 @@ private Q_SLOTS:
             timer.start();
             probe.run(nextBuy, intervalMs, phaseMs);
             const double seconds = timer.elapsed() / 1000.0;
-            phase = {probe.percentile(0.5), probe.percentile(0.9), probe.percentile(0.99),
-                         probe.percentile(1.0), int(probe.latenciesMs.size()),
-                         (signedIn - signedBefore) / seconds,
-                         (cpuSeconds(server.process().processId()) - cpuBefore) * 100 / seconds};
+            phase = {probe.percentile(0.5),
+                     probe.percentile(0.9),
+                     probe.percentile(0.99),
+                     probe.percentile(1.0),
+                     int(probe.latenciesMs.size()),
+                     (signedIn - signedBefore) / seconds,
+                     (cpuSeconds(server.process().processId()) - cpuBefore) * 100 / seconds};
             if (storm) {
                 storming = false;
                 QTRY_VERIFY_WITH_TIMEOUT(signInsOut == 0, 120'000);
@@ -379,8 +381,8 @@ private Q_SLOTS:
             QVERIFY(!QTest::currentTestFailed());
             QCOMPARE(probe.other, 0);
             QVERIFY(storm.last().signInsPerSecond > 0);
-            for (const auto &[name, p] : {std::pair {"quiet", quiet.last()},
-                                          std::pair {"storm", storm.last()}})
+            for (const auto &[name, p] :
+                 {std::pair {"quiet", quiet.last()}, std::pair {"storm", storm.last()}})
                 qInfo("round %d %s: %d buys, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; "
                       "%.1f sign-ins/s; server CPU %.0f%%",
                       round + 1, name, p.buys, p.p50, p.p90, p.p99, p.max, p.signInsPerSecond,
@@ -396,13 +398,14 @@ private Q_SLOTS:
         qInfo("buys open-loop at %d/s (new shopper each, real reservations), median of %d "
               "rounds:",
               1000 / intervalMs, rounds);
-        qInfo("  quiet:              p50 %6.2f ms  p99 %6.2f ms",
-              median(quiet, &Phase::p50), median(quiet, &Phase::p99));
+        qInfo("  quiet:              p50 %6.2f ms  p99 %6.2f ms", median(quiet, &Phase::p50),
+              median(quiet, &Phase::p99));
         qInfo("  during sign-ins:    p50 %6.2f ms  p99 %6.2f ms  (%.1f sign-ins/s at %d "
               "iterations, 16 in flight)",
               median(storm, &Phase::p50), median(storm, &Phase::p99),
               median(storm, &Phase::signInsPerSecond), iterations);
-        qInfo("  p99 storm / quiet:  %.2f", median(storm, &Phase::p99) / median(quiet, &Phase::p99));
+        qInfo("  p99 storm / quiet:  %.2f",
+              median(storm, &Phase::p99) / median(quiet, &Phase::p99));
         QCOMPARE(server.stop(), 0);
     }
 };

@@ -80,16 +80,16 @@ private:
 
     AccountDesk::Brake brake() { return {m_brake.get(), this}; }
 
-    AccountDesk::SignUp signUp(const QString &user, const QString &password,
-                               const QString &address, AccountDesk::Brake withBrake)
+    AccountDesk::SignUp signUp(const QString &user, const QString &password, const QString &address,
+                               AccountDesk::Brake withBrake)
     {
         Awaited<AccountDesk::SignUp> answer;
         m_desk->signUp({user, password, address, QDateTime::currentMSecsSinceEpoch()}, withBrake,
                        answer.callback());
         return answer.wait();
     }
-    AccountDesk::SignIn signIn(const QString &user, const QString &password,
-                               const QString &address, QThread **answeredOn = nullptr)
+    AccountDesk::SignIn signIn(const QString &user, const QString &password, const QString &address,
+                               QThread **answeredOn = nullptr)
     {
         Awaited<AccountDesk::SignIn> answer;
         m_desk->signIn({user, password, address, QDateTime::currentMSecsSinceEpoch()}, brake(),
@@ -144,8 +144,7 @@ private Q_SLOTS:
         limits.failuresPerAddress = {1000, 60'000, 100, 60'000};
         limits.signUpsPerAddress = {2, 60'000, 100, 60'000};
         m_brake = std::make_unique<SignInBrake>(m_redis.get(), limits, fresh("site"));
-        m_desk = std::make_unique<AccountDesk>(m_sql.get(), &m_hashing, &m_passwords,
-                                               &m_sessions);
+        m_desk = std::make_unique<AccountDesk>(m_sql.get(), &m_hashing, &m_passwords, &m_sessions);
     }
 
     void cleanupTestCase()
@@ -247,9 +246,9 @@ private Q_SLOTS:
         m_hashing.start([&hold] { hold.acquire(); });
         std::array<Awaited<AccountDesk::SignIn>, 4> answers;
         for (auto &answer : answers)
-            m_desk->signIn({user, u"right password"_qs, fresh("10.7.0."),
-                            QDateTime::currentMSecsSinceEpoch()},
-                           {}, answer.callback());
+            m_desk->signIn(
+                {user, u"right password"_qs, fresh("10.7.0."), QDateTime::currentMSecsSinceEpoch()},
+                {}, answer.callback());
         // More sign-ins than SQL threads wait for a hash, and the database still answers.
         QFuture<int> query = m_sql->run([](QSqlDatabase &db) {
             QSqlQuery q(db);

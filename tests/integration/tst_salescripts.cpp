@@ -1,7 +1,7 @@
+#include "buysteps.h"
 #include "redis.h"
 #include "redistestsupport.h"
 #include "salekeys.h"
-#include "buysteps.h"
 #include "salescripts.h"
 #include "testservices.h"
 
@@ -232,9 +232,8 @@ void TestSaleScripts::aBatchReservesAsIfOneAfterTheOther()
     const SaleScripts scripts(m_redis.get());
     using K = ReserveOutcome::Kind;
     const auto batch = [&](qint64 goodsId, const QList<ReserveAsk> &asks) {
-        return awaitResult<QList<ReserveOutcome>>([&](QObject *ctx, auto done) {
-                   scripts.reserveMany(goodsId, asks, ctx, done);
-               })
+        return awaitResult<QList<ReserveOutcome>>(
+                   [&](QObject *ctx, auto done) { scripts.reserveMany(goodsId, asks, ctx, done); })
             .value_or(QList<ReserveOutcome> {});
     };
     const qint64 missing = freshGoodsId();
@@ -335,14 +334,13 @@ void TestSaleScripts::addressWindowHoldsManyAccountsOfOneAddress()
     QCOMPARE(reserve(scripts, goodsId, 5, {"203.0.113.7", 0}).kind, K::Reserved);
     QCOMPARE(reserve(scripts, goodsId, 6).kind, K::Reserved);
     const qint64 ttl =
-        awaitReply(*m_redis, {"PTTL", SaleKeys(goodsId).addressWindow("203.0.113.7")})
-            .toInteger();
+        awaitReply(*m_redis, {"PTTL", SaleKeys(goodsId).addressWindow("203.0.113.7")}).toInteger();
     QVERIFY2(ttl > 0 && ttl <= 60'000, qPrintable(QString::number(ttl)));
     // Once the address's window is over, its next account gets its try (a new one: the
     // held ones are within their own 10 s window still).
-    QCOMPARE(awaitReply(*m_redis, {"DEL", SaleKeys(goodsId).addressWindow("203.0.113.7")})
-                 .toInteger(),
-             1);
+    QCOMPARE(
+        awaitReply(*m_redis, {"DEL", SaleKeys(goodsId).addressWindow("203.0.113.7")}).toInteger(),
+        1);
     QCOMPARE(reserve(scripts, goodsId, 2, bot).kind, K::TooFrequent);
     QCOMPARE(reserve(scripts, goodsId, 7, bot).kind, K::Reserved);
     QCOMPARE(inventory(scripts, goodsId).stock, 5);

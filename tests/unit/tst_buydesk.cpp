@@ -272,8 +272,8 @@ private Q_SLOTS:
         row("script: no stock loaded", {"script=no_such_sale"}, "stock_not_loaded", 1,
             Outcome::Degraded);
         row("script: error", {"script=error"}, "unavailable", 1, Outcome::Degraded);
-        row("script: address window", {"window=address", "script=address"},
-            "address_too_frequent", 1, Outcome::TooFrequent);
+        row("script: address window", {"window=address", "script=address"}, "address_too_frequent",
+            1, Outcome::TooFrequent);
 
         // The order of the checks: of two failing ones, the earlier answers.
         const QList<QPair<const char *, const char *>> order = {
