@@ -138,10 +138,17 @@ Answer tooManyAttempts(qint64 holdOffMs, const QString &what)
         seconds);
 }
 
+// The shopper's address for the brake and the per-address window: the peer, or the last
+// X-Forwarded-For hop from a trusted proxy.
+QString shopperAddress(const QByteArray &peer, const QByteArray &forwardedFor,
+                       const users::TrustedProxies &trusted)
+{
+    return users::clientAddress(QHostAddress(QString::fromLatin1(peer)), forwardedFor, trusted);
+}
+
 QString shopperAddress(const Request &request, const users::TrustedProxies &trusted)
 {
-    return users::clientAddress(QHostAddress(QString::fromLatin1(request.clientAddress)),
-                                request.forwardedFor, trusted);
+    return shopperAddress(request.clientAddress, request.forwardedFor, trusted);
 }
 
 QString queryValue(const Request &request, const QString &name)
@@ -289,8 +296,7 @@ ShopperRoutes::ShopperRoutes(std::shared_ptr<const ShopperServices> services, Sh
     parts.metrics = m_ctx.metrics;
     parts.shopperAddress = [trusted = m_ctx.trustedProxies](const QByteArray &peer,
                                                             const QByteArray &forwardedFor) {
-        return users::clientAddress(QHostAddress(QString::fromLatin1(peer)), forwardedFor, trusted)
-            .toLatin1();
+        return shopperAddress(peer, forwardedFor, trusted).toLatin1();
     };
     parts.buyWait = std::chrono::milliseconds(m_ctx.buyWaitMs);
     parts.maxPublishBacklog = m_ctx.maxPublishBacklog;
